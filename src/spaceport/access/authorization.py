@@ -1,0 +1,164 @@
+"""The one authorization dependency (DESIGN): it resolves the launch code, then the
+organization behind the path (directly or through the resource), then the role.
+
+COMPAT §2.2: no or invalid launch code → 401; an id that exists nowhere → 404; no active access
+to the organization that owns it → 401; a role that forbids the action, or a deactivated
+organization → 403. COMPAT §3.6: readonly may only read; only admin manages access."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from spaceport.access.models import Access
+from spaceport.accounts.models import AccessToken, Account
+from spaceport.kit.db import Model, utcnow
+from spaceport.kit.errors import Forbidden, NotFound, Unauthorized
+from spaceport.kit.transaction import READ_METHODS, Db
+from spaceport.kit.wire import RELATION_ORGANIZATION
+from spaceport.organizations.models import Organization
+
+
+def code_hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def launch_code(request: Request) -> str | None:
+    """COMPAT §3.1: `Authorization: <code>`, `Authorization: Bearer <code>` or `?access_token=`."""
+    header = request.headers.get("authorization", "").strip()
+    if header.lower().startswith("bearer "):
+        header = header[7:].strip()
+    return header or request.query_params.get("access_token") or None
+
+
+def token_for(session: Session, code: str, purpose: str = "login") -> AccessToken | None:
+    token = session.get(AccessToken, code_hash(code))
+    if token is None or token.purpose != purpose:
+        return None
+    if token.ttl >= 0 and token.created + timedelta(seconds=token.ttl) <= utcnow():
+        return None
+    return token
+
+
+@dataclass(frozen=True)
+class Caller:
+    account: Account
+    token: AccessToken
+
+    @property
+    def root_id(self) -> str:
+        return self.account.root_id or self.account.id
+
+    def governs(self, account: Account) -> bool:
+        """The caller itself, or a root account over its children (COMPAT §3.3)."""
+        return account.id == self.account.id or (
+            self.account.root_id is None and account.root_id == self.account.id
+        )
+
+
+def current_caller(request: Request, session: Db) -> Caller:
+    code = launch_code(request)
+    token = token_for(session, code) if code else None
+    account = session.get(Account, token.account_id) if token else None
+    if token is None or account is None:
+        raise Unauthorized()
+    return Caller(account, token)
+
+
+def optional_caller(request: Request, session: Db) -> Caller | None:
+    return current_caller(request, session) if launch_code(request) else None
+
+
+CallerDep = Annotated[Caller, Depends(current_caller)]
+OptionalCallerDep = Annotated[Caller | None, Depends(optional_caller)]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What an organization-scoped endpoint acts within."""
+
+    caller: Caller
+    organization: Organization
+    access: Access
+    instance: Any = None  # the resource named by the path, for routes by resource id
+
+    @property
+    def organization_id(self) -> str:
+        return self.organization.id
+
+
+def active_access(session: Session, account_id: str, organization_id: str) -> Access | None:
+    return session.scalars(
+        select(Access).where(
+            Access.account_id == account_id,
+            Access.organization_id == organization_id,
+            Access.active.is_(True),
+            Access.disabled.is_(False),
+            Access.rejected.is_(False),
+        )
+    ).first()
+
+
+def authorize(
+    session: Session,
+    caller: Caller,
+    organization_id: str,
+    method: str,
+    *,
+    admin_only: bool = False,
+    while_inactive: bool = False,
+) -> tuple[Organization, Access]:
+    organization = session.get(Organization, organization_id)
+    if organization is None:
+        raise NotFound(f"Unknown organization id {organization_id!r}")
+    access = active_access(session, caller.account.id, organization_id)
+    if access is None:
+        raise Unauthorized()
+    reading = method in READ_METHODS
+    if not organization.active and not (reading or while_inactive):
+        raise Forbidden("The organization is deactivated; activate it first")
+    if admin_only and access.role != "admin":
+        raise Forbidden("Only an admin of the organization may do this")
+    if not reading and access.role == "readonly":
+        raise Forbidden("A readonly access may not change anything")
+    return organization, access
+
+
+def organization_scope(
+    via: type[Model] | None = None,
+    *,
+    param: str = "id",
+    admin_only: bool = False,
+    while_inactive: bool = False,
+) -> Any:
+    """A dependency giving the `Scope` of the path parameter `param`: an organization id, or,
+    with `via`, the id of a `via` resource whose `organization_id` names the organization."""
+
+    def dependency(request: Request, session: Db, caller: CallerDep) -> Scope:
+        resource_id = request.path_params[param]
+        instance: Any = None
+        organization_id = resource_id
+        if via is not None:
+            instance = session.get(via, resource_id)
+            if instance is None:
+                raise NotFound(f"Unknown {via.__name__.lower()} id {resource_id!r}")
+            organization_id = instance.organization_id
+            if request.scope.get(RELATION_ORGANIZATION, organization_id) != organization_id:
+                raise NotFound(f"Unknown {via.__name__.lower()} id {resource_id!r}")
+        organization, access = authorize(
+            session,
+            caller,
+            organization_id,
+            request.method,
+            admin_only=admin_only,
+            while_inactive=while_inactive,
+        )
+        return Scope(caller, organization, access, instance)
+
+    return Depends(dependency)

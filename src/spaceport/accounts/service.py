@@ -1,0 +1,199 @@
+"""Sign up, log in, launch codes, passwords (COMPAT §3)."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from spaceport.access.authorization import Caller, code_hash, token_for
+from spaceport.access.models import Access
+from spaceport.accounts.models import AccessToken, Account
+from spaceport.accounts.schemas import AccountCreate, AccountUpdate
+from spaceport.kit.errors import Forbidden, NotFound, Unauthorized, invalid
+from spaceport.kit.json import iso_datetime
+from spaceport.kit.serialize import to_api
+
+hasher = PasswordHasher()
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def account_by_email(session: Session, email: str) -> Account | None:
+    return session.scalars(select(Account).where(Account.email == normalize_email(email))).first()
+
+
+def is_unique(session: Session, email: str) -> bool:
+    return account_by_email(session, email) is None
+
+
+def sign_up(session: Session, data: AccountCreate, creator: Caller | None) -> Account:
+    """A root account without a caller; with one, a child of the caller's root (COMPAT §3.3)."""
+    if not is_unique(session, data.email):
+        raise invalid("email", "Email already exists")
+    account = Account(
+        email=normalize_email(data.email),
+        password_hash=hasher.hash(data.password),
+        firstname=data.firstname,
+        lastname=data.lastname,
+        label=data.label,
+        tax_number=data.tax_number,
+        custom=data.custom,
+        root_id=creator.root_id if creator else None,
+    )
+    session.add(account)
+    session.flush()
+    link_invitations(session, account)
+    return account
+
+
+def link_invitations(session: Session, account: Account) -> None:
+    """Invitations sent to this email before the account existed now name it."""
+    session.execute(
+        update(Access)
+        .where(Access.account_id.is_(None), Access.email == account.email)
+        .values(account_id=account.id)
+    )
+
+
+def update_account(session: Session, account: Account, data: AccountUpdate) -> Account:
+    changes = data.given()
+    if "email" in changes and changes["email"] is not None:
+        email = normalize_email(changes["email"])
+        if email != account.email and not is_unique(session, email):
+            raise invalid("email", "Email already exists")
+        changes["email"] = email
+    for name, value in changes.items():
+        if value is not None:
+            setattr(account, name, value)
+    session.flush()
+    return account
+
+
+def check_password(account: Account, password: str) -> bool:
+    try:
+        return hasher.verify(account.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def set_password(account: Account, password: str) -> None:
+    account.password_hash = hasher.hash(password)
+
+
+def issue_code(
+    session: Session,
+    account: Account,
+    ttl: int,
+    purpose: str = "login",
+    scopes: list[str] | None = None,
+) -> tuple[str, AccessToken]:
+    """A new launch code: 64 url-safe random characters, stored only as a hash (COMPAT §3.2)."""
+    code = secrets.token_urlsafe(48)
+    token = AccessToken(
+        id=code_hash(code), account_id=account.id, ttl=ttl, purpose=purpose, scopes=scopes or []
+    )
+    session.add(token)
+    session.flush()
+    return code, token
+
+
+def access_token_answer(code: str, token: AccessToken) -> dict[str, Any]:
+    return {
+        "id": code,
+        "ttl": token.ttl,
+        "created": iso_datetime(token.created),
+        "userId": token.account_id,
+        "scopes": token.scopes,
+    }
+
+
+def token_listing(token: AccessToken) -> dict[str, Any]:
+    """A stored launch code without its secret: only the hash is known."""
+    return {
+        "id": token.id,
+        "ttl": token.ttl,
+        "created": iso_datetime(token.created),
+        "userId": token.account_id,
+        "scopes": token.scopes,
+    }
+
+
+def log_in(session: Session, email: str, password: str, ttl: int) -> dict[str, Any]:
+    account = account_by_email(session, email)
+    if account is None or not check_password(account, password):
+        raise Unauthorized("login failed")
+    return access_token_answer(*issue_code(session, account, ttl))
+
+
+def impersonate(
+    session: Session, caller: Caller, account_id: str | None, email: str | None, ttl: int
+) -> dict[str, Any]:
+    if caller.account.root_id is not None:
+        raise Forbidden("Only a root account may impersonate")
+    if account_id is None and email is None:
+        raise invalid("email", "Either id or email is required")
+    target = (
+        session.get(Account, account_id) if account_id else account_by_email(session, email or "")
+    )
+    if target is None or not caller.governs(target):
+        raise NotFound("No child account with that id or email")
+    return access_token_answer(*issue_code(session, target, ttl))
+
+
+def account_for(session: Session, caller: Caller, account_id: str) -> Account:
+    account = session.get(Account, account_id)
+    if account is None:
+        raise NotFound(f"Unknown account id {account_id!r}")
+    if not caller.governs(account):
+        raise Unauthorized()
+    return account
+
+
+def redeem(session: Session, code: str | None, purpose: str) -> Account:
+    """A single-use token (password reset, email verification): valid once, then gone."""
+    token = token_for(session, code, purpose) if code else None
+    account = session.get(Account, token.account_id) if token else None
+    if token is None or account is None:
+        raise Unauthorized("Invalid or expired token")
+    session.delete(token)
+    return account
+
+
+def revoke_all(session: Session, account: Account, purpose: str) -> None:
+    for token in session.scalars(
+        select(AccessToken).where(
+            AccessToken.account_id == account.id, AccessToken.purpose == purpose
+        )
+    ):
+        session.delete(token)
+
+
+def tokens_of(session: Session, account: Account) -> list[AccessToken]:
+    return list(
+        session.scalars(
+            select(AccessToken)
+            .where(AccessToken.account_id == account.id, AccessToken.purpose == "login")
+            .order_by(AccessToken.created)
+        )
+    )
+
+
+def delete_token(session: Session, account: Account, token_id: str) -> int:
+    """`token_id` is a launch code, or the id under which `accessTokens` lists it (its hash)."""
+    for key in (token_id, code_hash(token_id)):
+        token = session.get(AccessToken, key)
+        if token is not None and token.account_id == account.id:
+            session.delete(token)
+            return 1
+    return 0
+
+
+def account_answer(account: Account) -> dict[str, Any]:
+    return to_api(account)

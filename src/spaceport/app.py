@@ -1,0 +1,70 @@
+"""create_app(settings): routers, middleware, error handlers; nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from spaceport import __version__
+from spaceport.access.endpoints import router as access_router
+from spaceport.accounts.endpoints import router as accounts_router
+from spaceport.config import Settings, get_settings
+from spaceport.countries.endpoints import router as countries_router
+from spaceport.defaults.endpoints import router as defaults_router
+from spaceport.kit.db import Database
+from spaceport.kit.errors import install_error_handlers
+from spaceport.kit.json import ApiResponse
+from spaceport.kit.openapi import document_bodies
+from spaceport.kit.ratelimit import RateLimitMiddleware
+from spaceport.kit.wire import WireMiddleware, static_segments
+from spaceport.organizations.endpoints import router as organizations_router
+
+ROUTERS = (
+    accounts_router,
+    organizations_router,
+    access_router,
+    defaults_router,
+    countries_router,
+)
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    db = database or Database(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if database is None:
+            db.dispose()
+
+    app = FastAPI(
+        title="Spaceport",
+        version=__version__,
+        description="A self-hostable invoicing API that speaks the Space Invoices v1 API.",
+        default_response_class=ApiResponse,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = db
+    install_error_handlers(app)
+    document_bodies(ROUTERS)
+    for router in ROUTERS:
+        app.include_router(router)
+
+    @app.get("/health", tags=["health"])
+    def health() -> Any:
+        with db.transaction(write=False) as session:
+            session.execute(text("SELECT 1"))
+        return ApiResponse({"status": "ok"})
+
+    # Outermost first: paths are normalized before the limiter and the router see them.
+    app.add_middleware(
+        RateLimitMiddleware, limit=settings.rate_limit, storage_uri=settings.redis_url
+    )
+    app.add_middleware(WireMiddleware, words=static_segments(ROUTERS) | {"health"})
+    return app

@@ -1,0 +1,58 @@
+"""spaceport serve | worker | db upgrade."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from spaceport.config import get_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="spaceport", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="migrate the database and serve the API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="API processes (PostgreSQL)")
+    serve.add_argument("--no-worker", action="store_true", help="run no background worker")
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="run the migrations up to the newest")
+    revision = db_commands.add_parser("revision", help="(developers) autogenerate a migration")
+    revision.add_argument("-m", "--message", required=True)
+
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = get_settings()
+    from spaceport.kit import migrate
+
+    if args.command == "db":
+        if args.db_command == "upgrade":
+            migrate.upgrade(settings.database_url)
+        else:
+            migrate.make_revision(settings.database_url, args.message)
+        return 0
+    migrate.upgrade(settings.database_url)
+    return serve_api(args.host, args.port, args.workers)
+
+
+def serve_api(host: str, port: int, workers: int) -> int:
+    import uvicorn
+
+    uvicorn.run(
+        "spaceport.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

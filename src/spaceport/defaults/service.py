@@ -1,0 +1,85 @@
+"""Defaults (reference "Defaults"; COMPAT §7.2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from spaceport.defaults.models import Default
+from spaceport.defaults.schemas import DefaultCreate, DefaultUpdate
+from spaceport.kit.errors import invalid
+from spaceport.resources import Resource
+
+# Known names whose values arrive as strings from form bodies but mean numbers or booleans.
+INTEGER_DEFAULTS = frozenset({"invoice_dueDays", "estimate_validTillDays"})
+BOOLEAN_DEFAULTS = frozenset({"image_logo", "image_signature", "furs_verifying", "firs_verifying"})
+
+
+def coerce_value(name: str, value: Any) -> Any:
+    if isinstance(value, str) and name in INTEGER_DEFAULTS:
+        try:
+            return int(value)
+        except ValueError as exc:
+            raise invalid("value", f"{name} must be a whole number of days") from exc
+    if isinstance(value, str) and name in BOOLEAN_DEFAULTS:
+        if value.lower() not in ("true", "false", "1", "0"):
+            raise invalid("value", f"{name} must be true or false")
+        return value.lower() in ("true", "1")
+    return value
+
+
+def prepare(
+    session: Session, organization_id: str, values: dict[str, Any], default: Default | None
+) -> dict[str, Any]:
+    """`name` is unique per organization and can't be updated (COMPAT §7.2)."""
+    if default is None:
+        if find(session, organization_id, values["name"]) is not None:
+            raise invalid("name", f"A Default named {values['name']!r} already exists")
+    elif values.get("name", default.name) != default.name:
+        raise invalid("name", "The name of a Default can't be updated")
+    name = default.name if default else values["name"]
+    if "value" in values:
+        values["value"] = coerce_value(name, values["value"])
+    if values.get("custom", {}) is None:
+        del values["custom"]
+    return values
+
+
+defaults = Resource(Default, "default", "defaults", DefaultCreate, DefaultUpdate, prepare=prepare)
+
+
+def defaults_of(session: Session, organization_ids: list[str]) -> dict[str, list[Default]]:
+    rows = session.scalars(
+        select(Default)
+        .where(Default.organization_id.in_(organization_ids))
+        .order_by(Default.created_at, Default.id)
+    )
+    grouped: dict[str, list[Default]] = {oid: [] for oid in organization_ids}
+    for row in rows:
+        grouped[row.organization_id].append(row)
+    return grouped
+
+
+def find(session: Session, organization_id: str, name: str) -> Default | None:
+    return session.scalars(
+        select(Default).where(Default.organization_id == organization_id, Default.name == name)
+    ).first()
+
+
+def value_of(session: Session, organization_id: str, name: str, fallback: Any = None) -> Any:
+    found = find(session, organization_id, name)
+    return fallback if found is None or found.value is None else found.value
+
+
+def create(session: Session, organization_id: str, name: str, value: Any) -> Default:
+    return defaults.create(session, organization_id, {"name": name, "value": value})
+
+
+def put(session: Session, organization_id: str, name: str, value: Any) -> Default:
+    """Set a Default whether or not it exists yet (used by other domains, e.g. images)."""
+    default = find(session, organization_id, name)
+    if default is None:
+        return create(session, organization_id, name, value)
+    return defaults.update(session, default, {"value": value})

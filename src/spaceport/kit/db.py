@@ -1,0 +1,173 @@
+"""The data layer: engine, sessions, portable column types and the base model.
+
+Only this package knows which database it runs on (DESIGN: "nothing outside kit/ knows")."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Connection,
+    DateTime,
+    Engine,
+    Numeric,
+    String,
+    create_engine,
+    event,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+from spaceport.kit.ids import new_id
+from spaceport.kit.json import dumps
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _dumps_text(value: Any) -> str:
+    return dumps(value).decode()
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware timestamp, stored as UTC on every engine (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTCDateTime column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+Money = Numeric(20, 4, asdecimal=True)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSONType,
+        list[Any]: JSONType,
+        Decimal: Money,
+        bool: Boolean(),
+        str: String(),
+    }
+
+
+class Model(Base):
+    """Every top-level model: 24-hex `id`, `custom`, `createdAt`, `updatedAt` (COMPAT §1.7, §1.9)."""
+
+    __abstract__ = True
+
+    id: Mapped[str] = mapped_column(String(24), primary_key=True, default=new_id)
+    custom: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class SoftDeleted:
+    """COMPAT §5: a delete sets `_isDeleted`, `deletedAt` and `deletedId`; the row stays."""
+
+    is_deleted: Mapped[bool] = mapped_column(default=False, info={"api": "_isDeleted"})
+    deleted_at: Mapped[datetime | None] = mapped_column(default=None)
+    deleted_id: Mapped[str | None] = mapped_column(String(24), default=None)
+
+    def soft_delete(self) -> None:
+        self.is_deleted = True
+        self.deleted_at = utcnow()
+        self.deleted_id = getattr(self, "id")  # noqa: B009 - mixin has no id annotation
+
+
+class Database:
+    """The engine and its two kinds of transaction: reading ones and writing ones.
+
+    On SQLite a writing transaction starts with BEGIN IMMEDIATE, so concurrent writers queue
+    on the busy timeout instead of failing when a reader upgrades; readers never wait (WAL)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = _create_engine(url)
+        self.dialect = self.engine.dialect.name
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        writer = self.engine.execution_options(spaceport_write=True)
+        self._write = sessionmaker(writer, expire_on_commit=False)
+
+    def session(self, *, write: bool) -> Session:
+        return (self._write if write else self._read)()
+
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator[Session]:
+        """One transaction: committed when the block ends normally, rolled back otherwise."""
+        with self.session(write=write) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _loads(text: str | bytes) -> Any:
+    return json.loads(text, parse_float=Decimal)  # money stays exact (COMPAT §1.6)
+
+
+def _create_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url,
+            json_serializer=_dumps_text,
+            json_deserializer=_loads,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=16,
+            max_overflow=16,
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(
+        url,
+        json_serializer=_dumps_text,
+        json_deserializer=_loads,
+        pool_size=16,
+        max_overflow=16,
+        pool_pre_ping=True,
+    )
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # One file, WAL so readers never wait on the writer, and a generous busy timeout (DESIGN).
+    dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" event issues BEGIN itself
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    write = connection.get_execution_options().get("spaceport_write", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")

@@ -1,0 +1,138 @@
+"""Domain errors with their status codes, rendered once in LoopBack's envelope (COMPAT §2)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from spaceport.kit.json import ApiResponse
+
+log = logging.getLogger("spaceport")
+
+
+class ApiError(Exception):
+    status_code = 500
+    name = "Error"
+
+    def __init__(self, message: str, details: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = dict(details) if details else None
+
+    def body(self) -> dict[str, Any]:
+        error: dict[str, Any] = {
+            "statusCode": self.status_code,
+            "name": self.name,
+            "message": self.message,
+        }
+        if self.details is not None:
+            error["details"] = self.details
+        return {"error": error}
+
+
+class BadRequest(ApiError):
+    status_code = 400
+    name = "BadRequestError"
+
+
+class Unauthorized(ApiError):
+    status_code = 401
+    name = "Error"
+
+    def __init__(self, message: str = "Authorization Required") -> None:
+        super().__init__(message)
+
+
+class Forbidden(ApiError):
+    status_code = 403
+    name = "Error"
+
+
+class NotFound(ApiError):
+    status_code = 404
+    name = "Error"
+
+
+class Conflict(ApiError):
+    status_code = 409
+    name = "Error"
+
+
+class ValidationFailed(ApiError):
+    """422 with `details.messages` mapping each property to its messages (COMPAT §2.2)."""
+
+    status_code = 422
+    name = "ValidationError"
+
+    def __init__(self, messages: Mapping[str, Sequence[str]]) -> None:
+        summary = "; ".join(f"`{key}` {'; '.join(msgs)}" for key, msgs in messages.items())
+        super().__init__(
+            f"The instance is not valid. Details: {summary}.",
+            {"messages": {key: list(msgs) for key, msgs in messages.items()}},
+        )
+
+
+def invalid(prop: str, message: str) -> ValidationFailed:
+    return ValidationFailed({prop: [message]})
+
+
+class TooManyRequests(ApiError):
+    status_code = 429
+    name = "Error"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("Too many requests, please try again later.")
+        self.retry_after = retry_after
+
+
+def error_response(error: ApiError) -> Response:
+    response = ApiResponse(error.body(), status_code=error.status_code)
+    if isinstance(error, TooManyRequests):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def validation_messages(errors: Sequence[Any]) -> dict[str, list[str]]:
+    """Pydantic's errors as LoopBack's `details.messages`, keyed by the property path."""
+    messages: dict[str, list[str]] = {}
+    for err in errors:
+        loc = [str(part) for part in err.get("loc", ()) if part not in ("body", "query")]
+        key = ".".join(loc) or "body"
+        messages.setdefault(key, []).append(str(err.get("msg", "is invalid")))
+    return messages
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    async def api_error(_request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ApiError)
+        return error_response(exc)
+
+    async def request_validation(_request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        return error_response(ValidationFailed(validation_messages(exc.errors())))
+
+    async def http_error(_request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        error = ApiError(str(exc.detail))
+        error.status_code = exc.status_code
+        error.name = "Error"
+        if exc.status_code == 404:
+            error.message = "There is no method to handle this route"
+        if exc.status_code == 405:
+            error.status_code, error.message = 404, "There is no method to handle this route"
+        return error_response(error)
+
+    async def unexpected(_request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error", exc_info=exc)
+        return error_response(ApiError("Internal Server Error"))
+
+    app.add_exception_handler(ApiError, api_error)
+    app.add_exception_handler(RequestValidationError, request_validation)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, unexpected)

@@ -1,0 +1,56 @@
+"""Rate limiting per launch code (COMPAT §2.2; reference "Rate limits": 100 requests a second),
+429 with Retry-After. In memory for one process; in Redis (SPACEPORT_REDIS_URL) when several
+processes serve, so they share one budget."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from urllib.parse import parse_qs
+
+from limits import RateLimitItem, parse
+from limits.storage import storage_from_string
+from limits.strategies import SlidingWindowCounterRateLimiter
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from spaceport.kit.errors import TooManyRequests, error_response
+
+UNLIMITED_PATHS = ("/health", "/docs", "/openapi.json", "/redoc")
+
+
+class RateLimitMiddleware:
+    def __init__(self, app: ASGIApp, limit: str, storage_uri: str | None = None) -> None:
+        self.app = app
+        self.item: RateLimitItem = parse(limit)
+        self.limiter = SlidingWindowCounterRateLimiter(
+            storage_from_string(storage_uri or "memory://")
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(UNLIMITED_PATHS):
+            await self.app(scope, receive, send)
+            return
+        key = client_key(scope)
+        if not self.limiter.hit(self.item, key):
+            reset_time = self.limiter.get_window_stats(self.item, key).reset_time
+            retry_after = max(1, math.ceil(reset_time - time.time()))
+            await error_response(TooManyRequests(retry_after))(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def client_key(scope: Scope) -> str:
+    """The launch code's hash when there is one (COMPAT §3.1 places), else the client address."""
+    code = ""
+    for name, value in scope.get("headers", []):
+        if name == b"authorization":
+            code = value.decode("latin-1").strip()
+            code = code[7:].strip() if code.lower().startswith("bearer ") else code
+    if not code:
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        code = query.get("access_token", [""])[0]
+    if code:
+        return "code:" + hashlib.sha256(code.encode()).hexdigest()
+    client = scope.get("client") or ("unknown", 0)
+    return f"address:{client[0]}"

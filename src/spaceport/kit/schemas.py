@@ -1,0 +1,62 @@
+"""Request schemas: camelCase property names, lax coercion of form strings, unknown
+properties ignored (COMPAT §1.2), dates that accept what clients send (COMPAT §1.5)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+
+class ApiModel(BaseModel):
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="ignore",
+        str_strip_whitespace=False,
+    )
+
+    def given(self) -> dict[str, Any]:
+        """Only the properties the caller sent, by attribute name (partial update, §1.10)."""
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+    def given_with_defaults(self) -> dict[str, Any]:
+        """Every declared property, the caller's or its default (create)."""
+        return {name: getattr(self, name) for name in type(self).model_fields}
+
+
+def _parse_datetime(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime.combine(value, time(), UTC)
+    if isinstance(value, str):
+        text = value.strip()
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), time(), UTC)
+        if text.endswith("Z"):
+            # "…Z" and the 004 reference's "…+00:00Z" both mean UTC
+            text = text[:-1] if text[-7:-1] == "+00:00" else text[:-1] + "+00:00"
+        parsed = datetime.fromisoformat(text)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return value
+
+
+def _parse_date(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str) and len(value.strip()) > 10:
+        return _parse_datetime(value).date()
+    return value
+
+
+ApiDateTime = Annotated[datetime, BeforeValidator(_parse_datetime)]
+"""A timestamp: date-only means midnight UTC; a time without zone is UTC."""
+ApiDate = Annotated[date, BeforeValidator(_parse_date)]
+"""A calendar date: a full timestamp keeps its date part."""
+Amount = Annotated[Decimal, Field(allow_inf_nan=False)]
+"""Money or a quantity: a Decimal, never a float (COMPAT §1.6)."""
+Custom = Annotated[dict[str, Any], Field(default_factory=dict)]

@@ -1,0 +1,78 @@
+"""Organizations (reference "Organizations"; COMPAT §7.1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from spaceport.access.authorization import CallerDep, Scope, organization_scope
+from spaceport.accounts.service import account_for
+from spaceport.kit import listing
+from spaceport.kit.json import ApiResponse
+from spaceport.kit.transaction import Db
+from spaceport.kit.wire import Query, body_of
+from spaceport.organizations import service
+from spaceport.organizations.models import Organization
+from spaceport.organizations.schemas import OrganizationCreate, OrganizationUpdate
+
+router = APIRouter(prefix="/v1", tags=["organizations"])
+
+
+@router.post("/accounts/{account_id}/organizations")
+def create_organization(
+    session: Db,
+    caller: CallerDep,
+    account_id: str,
+    data: OrganizationCreate = body_of(OrganizationCreate),
+) -> Any:
+    owner = account_for(session, caller, account_id)
+    return ApiResponse(service.answer(session, service.create(session, owner, data)))
+
+
+@router.get("/accounts/{account_id}/organizations")
+def list_organizations(
+    session: Db, caller: CallerDep, account_id: str, query: dict[str, Any] = Query
+) -> Any:
+    account = account_for(session, caller, account_id)
+    flt = listing.parse_filter(query)
+    rows = listing.find_all(session, Organization, [service.member_condition(account.id)], flt)
+    return ApiResponse([listing.project(a, flt.fields) for a in service.answers(session, rows)])
+
+
+@router.get("/accounts/{account_id}/organizations/count")
+def count_organizations(
+    session: Db, caller: CallerDep, account_id: str, query: dict[str, Any] = Query
+) -> Any:
+    account = account_for(session, caller, account_id)
+    count = listing.count(session, Organization, [service.member_condition(account.id)], query)
+    return ApiResponse({"count": count})
+
+
+@router.get("/organizations/{id}")
+def get_organization(session: Db, scope: Scope = organization_scope()) -> Any:
+    return ApiResponse(service.answer(session, scope.organization))
+
+
+@router.patch("/organizations/{id}")
+@router.put("/organizations/{id}")
+def update_organization(
+    session: Db,
+    scope: Scope = organization_scope(),
+    data: OrganizationUpdate = body_of(OrganizationUpdate),
+) -> Any:
+    return ApiResponse(service.answer(session, service.update(session, scope.organization, data)))
+
+
+@router.post("/organizations/{id}/deactivate")
+def deactivate(session: Db, scope: Scope = organization_scope(admin_only=True)) -> Any:
+    service.set_active(session, scope.organization, False)
+    return ApiResponse({"success": True})
+
+
+@router.post("/organizations/{id}/activate")
+def activate(
+    session: Db, scope: Scope = organization_scope(admin_only=True, while_inactive=True)
+) -> Any:
+    service.set_active(session, scope.organization, True)
+    return ApiResponse({"success": True})

@@ -1,0 +1,136 @@
+"""Access through HTTP (reference "The access object"; COMPAT §3.6, §2.2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import Api, Inbox
+
+
+def invite(admin: Api, org_id: str, **data: str) -> Any:
+    return admin.post(f"/v1/organizations/{org_id}/invite", data=data)
+
+
+def test_invite_by_email_as_in_the_reference(client: TestClient, inbox: Inbox) -> None:
+    admin, colleague = Api(client), Api(client)
+    org = admin.create_organization()
+    response = invite(admin, org["id"], email=colleague.email)
+    assert response.status_code == 200
+    access = response.json()
+    assert access["accountId"] == colleague.account_id
+    assert access["role"] == "default" and access["active"] is False  # requireConfirmation
+    assert access["rejected"] is False and access["disabled"] is False
+    assert "Invitation" in inbox.to(colleague.email)[-1]["Subject"]
+    assert colleague.get(f"/v1/organizations/{org['id']}").status_code == 401
+    assert colleague.get(f"/v1/accountorganizations/{access['id']}/accept").json() == {
+        "success": True
+    }
+    assert colleague.get(f"/v1/organizations/{org['id']}").status_code == 200
+
+
+def test_silent_add_without_confirmation(client: TestClient, inbox: Inbox) -> None:
+    admin, colleague = Api(client), Api(client)
+    org = admin.create_organization()
+    before = len(inbox.to(colleague.email))
+    access = invite(
+        admin,
+        org["id"],
+        accountId=colleague.account_id,
+        requireConfirmation="false",
+        sendEmail="false",
+    ).json()
+    assert access["active"] is True
+    assert len(inbox.to(colleague.email)) == before
+    assert colleague.get(f"/v1/organizations/{org['id']}").status_code == 200
+
+
+def test_invitation_to_an_email_without_account_is_linked_at_signup(client: TestClient) -> None:
+    admin = Api(client)
+    org = admin.create_organization()
+    email = f"future-{org['id']}@example.com"
+    access = invite(admin, org["id"], email=email, requireConfirmation="false").json()
+    assert access["accountId"] is None
+    client.post("/v1/accounts", data={"email": email, "password": "pw"})
+    code = client.post("/v1/accounts/login", data={"email": email, "password": "pw"}).json()["id"]
+    assert (
+        client.get(f"/v1/organizations/{org['id']}", headers={"Authorization": code}).status_code
+        == 200
+    )
+
+
+def test_readonly_may_read_but_not_write(client: TestClient) -> None:
+    admin, reader = Api(client), Api(client)
+    org = admin.create_organization()
+    invite(
+        admin, org["id"], accountId=reader.account_id, role="readonly", requireConfirmation="false"
+    )
+    assert reader.get(f"/v1/organizations/{org['id']}/defaults").status_code == 200
+    refused = reader.post(
+        f"/v1/organizations/{org['id']}/defaults", data={"name": "a", "value": "b"}
+    )
+    assert refused.status_code == 403 and refused.json()["error"]["statusCode"] == 403
+
+
+def test_default_role_may_not_manage_access_or_deactivate(client: TestClient) -> None:
+    admin, member, third = Api(client), Api(client), Api(client)
+    org = admin.create_organization()
+    invite(admin, org["id"], accountId=member.account_id, requireConfirmation="false")
+    assert invite(member, org["id"], accountId=third.account_id).status_code == 403
+    assert member.post(f"/v1/organizations/{org['id']}/deactivate").status_code == 403
+    assert (
+        member.post(
+            f"/v1/organizations/{org['id']}/defaults", data={"name": "a", "value": "b"}
+        ).status_code
+        == 200
+    )
+
+
+def test_list_disable_enable_change_role_remove(client: TestClient) -> None:
+    admin, member = Api(client), Api(client)
+    org = admin.create_organization()
+    access = invite(
+        admin, org["id"], accountId=member.account_id, requireConfirmation="false"
+    ).json()
+    listed = admin.get(f"/v1/organizations/{org['id']}/accountorganizations").json()
+    assert {a["accountId"]: a["role"] for a in listed} == {
+        admin.account_id: "admin",
+        member.account_id: "default",
+    }
+    url = f"/v1/accountorganizations/{access['id']}"
+    assert admin.post(f"{url}/disable").json() == {"success": True}
+    assert member.get(f"/v1/organizations/{org['id']}").status_code == 401
+    assert admin.post(f"{url}/enable").json() == {"success": True}
+    assert member.get(f"/v1/organizations/{org['id']}").status_code == 200
+    assert admin.post(f"{url}/change-role", data={"role": "readonly"}).json() == {"success": True}
+    assert member.patch(f"/v1/organizations/{org['id']}", data={"name": "x"}).status_code == 403
+    assert admin.post(f"{url}/change-role", data={"role": "captain"}).status_code == 422
+    assert admin.delete(url).json()["count"] == 1
+    assert member.get(f"/v1/organizations/{org['id']}").status_code == 401
+
+
+def test_reject_an_invitation(client: TestClient) -> None:
+    admin, invitee = Api(client), Api(client)
+    org = admin.create_organization()
+    access = invite(admin, org["id"], email=invitee.email).json()
+    assert invitee.post(f"/v1/accountorganizations/{access['id']}/reject").json() == {
+        "success": True
+    }
+    listed = admin.get(f"/v1/organizations/{org['id']}/accountorganizations").json()
+    assert [a["rejected"] for a in listed if a["id"] == access["id"]] == [True]
+    stranger = Api(client)
+    assert stranger.post(f"/v1/accountorganizations/{access['id']}/accept").status_code == 401
+
+
+def test_the_last_admin_stays(client: TestClient) -> None:
+    admin = Api(client)
+    org = admin.create_organization()
+    own = admin.get(f"/v1/organizations/{org['id']}/accountorganizations").json()[0]
+    assert (
+        admin.post(
+            f"/v1/accountorganizations/{own['id']}/change-role", data={"role": "default"}
+        ).status_code
+        == 422
+    )
+    assert admin.delete(f"/v1/accountorganizations/{own['id']}").status_code == 422

@@ -1,0 +1,250 @@
+"""Accounts through HTTP: the reference's curl examples sent form-encoded, and COMPAT §3."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import Api, Inbox
+
+
+def unique_email() -> str:
+    return f"rocketman-{uuid.uuid4().hex[:10]}@example.com"
+
+
+def test_create_account_as_in_the_reference(client: TestClient) -> None:
+    email = unique_email()
+    response = client.post("/v1/accounts", data={"email": email, "password": "supersecret"})
+    assert response.status_code == 200
+    body = response.json()
+    assert re.fullmatch(r"[0-9a-f]{24}", body["id"])
+    assert body["email"] == email
+    assert "password" not in body and "passwordHash" not in body
+    assert body["firstname"] == "" and body["lastname"] == "" and body["custom"] == {}
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", body["createdAt"])
+
+
+def test_duplicate_email_is_a_422(client: TestClient) -> None:
+    email = unique_email()
+    client.post("/v1/accounts", data={"email": email, "password": "x"})
+    response = client.post("/v1/accounts", data={"email": email.upper(), "password": "x"})
+    assert response.status_code == 422
+    assert response.json()["error"]["details"]["messages"]["email"] == ["Email already exists"]
+
+
+def test_invalid_email_is_a_422_in_the_loopback_envelope(client: TestClient) -> None:
+    response = client.post("/v1/accounts", data={"email": "not-an-email", "password": "x"})
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["statusCode"] == 422 and error["name"] == "ValidationError"
+    assert "email" in error["details"]["messages"]
+
+
+def test_login_answers_an_access_token(client: TestClient) -> None:
+    api = Api(client)
+    response = client.post(
+        "/v1/accounts/login", data={"email": api.email, "password": "supersecret"}
+    )
+    token = response.json()
+    assert response.status_code == 200
+    assert len(token["id"]) == 64 and token["ttl"] == 5184000 and token["userId"] == api.account_id
+    assert token["created"].endswith("Z")
+
+
+def test_login_with_a_wrong_password_is_401(client: TestClient) -> None:
+    api = Api(client)
+    response = client.post("/v1/accounts/login", data={"email": api.email, "password": "nope"})
+    assert response.status_code == 401
+    assert response.json()["error"]["statusCode"] == 401
+
+
+def test_ttl_minus_one_never_expires_and_zero_is_expired(client: TestClient) -> None:
+    api = Api(client)
+    forever = client.post(
+        "/v1/accounts/login", data={"email": api.email, "password": "supersecret", "ttl": "-1"}
+    ).json()
+    assert forever["ttl"] == -1
+    assert (
+        client.get("/v1/accounts/authorized", headers={"Authorization": forever["id"]}).status_code
+        == 200
+    )
+    expired = client.post(
+        "/v1/accounts/login", data={"email": api.email, "password": "supersecret", "ttl": "0"}
+    ).json()
+    assert (
+        client.get("/v1/accounts/authorized", headers={"Authorization": expired["id"]}).status_code
+        == 401
+    )
+
+
+def test_launch_code_raw_bearer_or_query(client: TestClient) -> None:
+    api = Api(client)
+    for kwargs in (
+        {"headers": {"Authorization": api.code}},
+        {"headers": {"Authorization": f"Bearer {api.code}"}},
+        {"params": {"access_token": api.code}},
+    ):
+        response = client.get("/v1/accounts/authorized", **kwargs)  # type: ignore[arg-type]
+        assert response.status_code == 200 and response.json()["id"] == api.account_id
+    assert client.get("/v1/accounts/authorized").status_code == 401
+    assert (
+        client.get("/v1/accounts/authorized", headers={"Authorization": "bogus"}).status_code == 401
+    )
+
+
+def test_get_and_patch_own_account(api: Api) -> None:
+    assert api.get(f"/v1/accounts/{api.account_id}").json()["email"] == api.email
+    response = api.patch(
+        f"/v1/accounts/{api.account_id}", data={"firstname": "Rocket", "label": "CEO"}
+    )
+    assert response.status_code == 200
+    assert response.json()["firstname"] == "Rocket" and response.json()["label"] == "CEO"
+
+
+def test_another_accounts_data_is_401(client: TestClient) -> None:
+    first, second = Api(client), Api(client)
+    assert first.get(f"/v1/accounts/{second.account_id}").status_code == 401
+    assert first.get("/v1/accounts/ffffffffffffffffffffffff").status_code == 404
+
+
+def test_is_unique(client: TestClient) -> None:
+    api = Api(client)
+    assert client.get(f"/v1/accounts/is-unique?email={api.email}").json() == {"isUnique": False}
+    assert client.get("/v1/accounts/is-unique", params={"email": unique_email()}).json() == {
+        "isUnique": True
+    }
+
+
+def test_child_account_and_impersonation(client: TestClient) -> None:
+    root = Api(client)
+    child_email = unique_email()
+    child = root.post("/v1/accounts", data={"email": child_email, "password": "childsecret"}).json()
+    grandchild_email = unique_email()
+    child_code = client.post(
+        "/v1/accounts/login", data={"email": child_email, "password": "childsecret"}
+    ).json()["id"]
+    client.post(
+        "/v1/accounts",
+        headers={"Authorization": child_code},
+        data={"email": grandchild_email, "password": "x"},
+    )
+    # A child creating an account makes a child of the same root (COMPAT §3.3).
+    by_email = root.post("/v1/accounts/impersonate", data={"email": grandchild_email})
+    assert by_email.status_code == 200
+    by_id = root.post("/v1/accounts/impersonate", data={"id": child["id"]}).json()
+    assert by_id["userId"] == child["id"]
+    assert (
+        client.get("/v1/accounts/authorized", headers={"Authorization": by_id["id"]}).json()[
+            "email"
+        ]
+        == child_email
+    )
+    # Only a root impersonates, and only its own children.
+    assert (
+        client.post(
+            "/v1/accounts/impersonate",
+            headers={"Authorization": child_code},
+            data={"email": root.email},
+        ).status_code
+        == 403
+    )
+    stranger = Api(client)
+    assert stranger.post("/v1/accounts/impersonate", data={"email": child_email}).status_code == 404
+
+
+def test_change_password(client: TestClient) -> None:
+    api = Api(client)
+    wrong = api.post(
+        "/v1/accounts/change-password",
+        data={"oldPassword": "nope", "newPassword": "ultimatesecret"},
+    )
+    assert wrong.status_code == 422
+    response = api.post(
+        "/v1/accounts/change-password",
+        data={"oldPassword": "supersecret", "newPassword": "ultimatesecret"},
+    )
+    assert response.status_code == 204
+    login = client.post(
+        "/v1/accounts/login", data={"email": api.email, "password": "ultimatesecret"}
+    )
+    assert login.status_code == 200
+
+
+def reset_token(inbox: Inbox, email: str) -> str:
+    body = inbox.to(email)[-1].get_payload(decode=True)
+    assert isinstance(body, bytes)
+    match = re.search(r"token:\s+(\S+)", body.decode())
+    assert match
+    return match.group(1)
+
+
+def test_reset_emails_a_single_use_token(client: TestClient, inbox: Inbox) -> None:
+    api = Api(client)
+    assert client.post("/v1/accounts/reset", data={"email": api.email}).status_code == 204
+    token = reset_token(inbox, api.email)
+    # The reset token is not a launch code.
+    assert (
+        client.get("/v1/accounts/authorized", headers={"Authorization": token}).status_code == 401
+    )
+    reset = client.post(
+        "/v1/accounts/reset-password",
+        headers={"Authorization": token},
+        data={"password": "brandnew"},
+    )
+    assert reset.status_code == 204
+    again = client.post(
+        "/v1/accounts/reset-password", headers={"Authorization": token}, data={"password": "other"}
+    )
+    assert again.status_code == 401
+    assert (
+        client.post(
+            "/v1/accounts/login", data={"email": api.email, "password": "brandnew"}
+        ).status_code
+        == 200
+    )
+
+
+def test_reset_of_an_unknown_email_is_also_204(client: TestClient, inbox: Inbox) -> None:
+    email = unique_email()
+    assert client.post("/v1/accounts/reset", data={"email": email}).status_code == 204
+    assert inbox.to(email) == []
+
+
+def test_verification(client: TestClient, inbox: Inbox) -> None:
+    api = Api(client)
+    assert api.get(f"/v1/accounts/{api.account_id}/is-verified").json() == {"isVerified": False}
+    assert api.post(f"/v1/accounts/{api.account_id}/send-verification").json() == {"success": True}
+    body = inbox.to(api.email)[-1].get_payload()
+    text = body[0].get_payload(decode=True).decode() if isinstance(body, list) else str(body)
+    link = re.search(r"(/v1/accounts/confirm\?\S+)", text)
+    assert link
+    assert client.get(link.group(1)).json() == {"success": True}
+    assert api.get(f"/v1/accounts/{api.account_id}/is-verified").json() == {"isVerified": True}
+
+
+def test_access_tokens(client: TestClient) -> None:
+    api = Api(client)
+    created = api.post(f"/v1/accounts/{api.account_id}/accessTokens", data={"ttl": "-1"}).json()
+    assert created["ttl"] == -1 and len(created["id"]) == 64
+    listed: list[dict[str, Any]] = api.get(f"/v1/accounts/{api.account_id}/accessTokens").json()
+    assert len(listed) == 2 and all(
+        created["id"] != t["id"] for t in listed
+    )  # secrets never listed
+    deleted = api.delete(f"/v1/accounts/{api.account_id}/accessTokens/{created['id']}")
+    assert deleted.json() == {"count": 1}
+    assert (
+        client.get("/v1/accounts/authorized", headers={"Authorization": created["id"]}).status_code
+        == 401
+    )
+
+
+def test_closed_signup(client: TestClient, app: Any) -> None:
+    app.state.settings = app.state.settings.model_copy(update={"open_signup": False})
+    try:
+        response = client.post("/v1/accounts", data={"email": unique_email(), "password": "x"})
+        assert response.status_code == 403
+    finally:
+        app.state.settings = app.state.settings.model_copy(update={"open_signup": True})

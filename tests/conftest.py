@@ -1,0 +1,173 @@
+"""Every test runs against a real database: a SQLite file, and PostgreSQL as well when
+SPACEPORT_TEST_POSTGRES_URL is set (`.ci/run` sets it). Mail goes to a real SMTP server
+(aiosmtpd) on loopback."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from email import message_from_bytes
+from email.message import Message
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from spaceport.app import create_app
+from spaceport.config import Settings
+from spaceport.kit import migrate
+from spaceport.kit.db import Database
+
+POSTGRES_URL = os.environ.get("SPACEPORT_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class Inbox:
+    """An aiosmtpd handler keeping every message it accepts."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self.port = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[Message]:
+        return [m for m in self.messages if address in str(m.get("To", ""))]
+
+
+@pytest.fixture(scope="session")
+def inbox() -> Iterator[Inbox]:
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    handler.port = controller.port
+    yield handler
+    controller.stop()
+
+
+def create_postgres_database(base_url: str) -> str:
+    name = f"spaceport_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(make_url(base_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(base_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_postgres_database(url: str) -> None:
+    parsed = make_url(url)
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'spaceport.db'}"
+        migrate.upgrade(url)  # the migrations are the schema: CI upgrades an empty database
+        yield url
+        return
+    assert POSTGRES_URL
+    url = create_postgres_database(POSTGRES_URL)
+    migrate.upgrade(url)
+    yield url
+    drop_postgres_database(url)
+
+
+@pytest.fixture(scope="session")
+def database(database_url: str) -> Iterator[Database]:
+    db = Database(database_url)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, inbox: Inbox) -> Settings:
+    return Settings(
+        database_url=database_url,
+        smtp_url=f"smtp://127.0.0.1:{inbox.port}",
+        rate_limit="100000/second",
+        secret_key="test-secret",
+    )
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings, database: Database) -> Any:
+    return create_app(settings, database)
+
+
+@pytest.fixture
+def client(app: Any) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+class Api:
+    """A signed-up account talking to the API the way the reference's curl examples do."""
+
+    def __init__(self, client: TestClient) -> None:
+        self.client = client
+        self.email = f"rocketman-{uuid.uuid4().hex[:10]}@example.com"
+        self.password = "supersecret"
+        account = client.post("/v1/accounts", data={"email": self.email, "password": self.password})
+        assert account.status_code == 200, account.text
+        self.account_id: str = account.json()["id"]
+        login = client.post(
+            "/v1/accounts/login", data={"email": self.email, "password": self.password}
+        )
+        assert login.status_code == 200, login.text
+        self.code: str = login.json()["id"]
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": self.code}
+
+    def get(self, url: str, **kwargs: Any) -> Any:
+        return self.client.get(url, headers=self.headers, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> Any:
+        return self.client.post(url, headers=self.headers, **kwargs)
+
+    def patch(self, url: str, **kwargs: Any) -> Any:
+        return self.client.patch(url, headers=self.headers, **kwargs)
+
+    def put(self, url: str, **kwargs: Any) -> Any:
+        return self.client.put(url, headers=self.headers, **kwargs)
+
+    def delete(self, url: str, **kwargs: Any) -> Any:
+        return self.client.delete(url, headers=self.headers, **kwargs)
+
+    def create_organization(self, **fields: str) -> dict[str, Any]:
+        data = {"name": "International Space Agency", "country": "Belgium", **fields}
+        response = self.post(f"/v1/accounts/{self.account_id}/organizations", data=data)
+        assert response.status_code == 200, response.text
+        organization: dict[str, Any] = response.json()
+        return organization
+
+
+@pytest.fixture
+def api(client: TestClient) -> Api:
+    return Api(client)
+
+
+@pytest.fixture
+def organization(api: Api) -> dict[str, Any]:
+    return api.create_organization()

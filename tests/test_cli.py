@@ -1,0 +1,54 @@
+"""The quick start: `spaceport serve` migrates an empty database and answers over real HTTP."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import free_port
+
+
+def test_serve_creates_the_database_and_answers(tmp_path: Path) -> None:
+    port = free_port()
+    env = {**os.environ, "SPACEPORT_DATABASE_URL": f"sqlite:///{tmp_path / 'quick.db'}"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "spaceport.cli", "serve", "--port", str(port)],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/health").json() == {"status": "ok"}:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.2)
+        signup = httpx.post(
+            f"{base}/v1/accounts", data={"email": "a@example.com", "password": "pw"}
+        )
+        assert signup.status_code == 200
+        assert "date" in signup.headers
+        login = httpx.post(
+            f"{base}/v1/accounts/login", data={"email": "a@example.com", "password": "pw"}
+        )
+        org = httpx.post(
+            f"{base}/v1/accounts/{signup.json()['id']}/organizations",
+            headers={"Authorization": login.json()["id"]},
+            data={"name": "ISA", "country": "Belgium"},
+        )
+        assert org.json()["countryAlpha2Code"] == "BE"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert (tmp_path / "quick.db").exists()

@@ -75,7 +75,7 @@ class Base(DeclarativeBase):
 
 
 class Model(Base):
-    """Every top-level model: 24-hex `id`, `custom`, `createdAt`, `updatedAt` (COMPAT §1.7, §1.9)."""
+    """Top-level models: `id` (24 hex), `custom`, `createdAt`, `updatedAt` (COMPAT §1.7, §1.9)."""
 
     __abstract__ = True
 

@@ -386,7 +386,7 @@ class _Typed:
 
     def ordered(self) -> Expr:
         # PostgreSQL's locale collation orders text unlike SQLite's byte order (COMPAT §4.1).
-        return self.col
+        return collate(self.col, "C") if self.kind == "string" and self.ctx.postgres else self.col
 
     def text(self, part: str) -> Expr:
         if self.kind != "string":

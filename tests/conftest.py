@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 import uuid
 from collections.abc import Iterator
 from email import message_from_bytes
@@ -175,3 +176,35 @@ def api(client: TestClient) -> Api:
 @pytest.fixture
 def organization(api: Api) -> dict[str, Any]:
     return api.create_organization()
+
+
+class LiveServer:
+    """The app served by uvicorn on a loopback port, for tests of real concurrency."""
+
+    def __init__(self, app: Any) -> None:
+        import threading
+
+        import uvicorn
+
+        self.port = free_port()
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        while not self.server.started:
+            time.sleep(0.01)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(app: Any) -> Iterator[LiveServer]:
+    server = LiveServer(app)
+    yield server
+    server.stop()

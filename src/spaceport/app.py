@@ -12,9 +12,13 @@ from sqlalchemy import text
 from spaceport import __version__
 from spaceport.access.endpoints import router as access_router
 from spaceport.accounts.endpoints import router as accounts_router
+from spaceport.categories.endpoints import router as categories_router
+from spaceport.clients.endpoints import router as clients_router
+from spaceport.companies.endpoints import router as companies_router
 from spaceport.config import Settings, get_settings
 from spaceport.countries.endpoints import router as countries_router
 from spaceport.defaults.endpoints import router as defaults_router
+from spaceport.items.endpoints import router as items_router
 from spaceport.kit.db import Database
 from spaceport.kit.errors import install_error_handlers
 from spaceport.kit.json import ApiResponse
@@ -22,6 +26,9 @@ from spaceport.kit.openapi import document_bodies
 from spaceport.kit.ratelimit import RateLimitMiddleware
 from spaceport.kit.wire import WireMiddleware, static_segments
 from spaceport.organizations.endpoints import router as organizations_router
+from spaceport.pricing.endpoints import router as pricing_router
+from spaceport.taxes.endpoints import router as taxes_router
+from spaceport.units.endpoints import router as units_router
 
 ROUTERS = (
     accounts_router,
@@ -29,6 +36,13 @@ ROUTERS = (
     access_router,
     defaults_router,
     countries_router,
+    taxes_router,
+    items_router,
+    clients_router,
+    units_router,
+    categories_router,
+    pricing_router,
+    companies_router,
 )
 
 

@@ -1,10 +1,11 @@
-"""spaceport serve | worker | db upgrade."""
+"""spaceport serve | worker | db upgrade | companies import."""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
+from pathlib import Path
 
 from spaceport.config import get_settings
 
@@ -25,6 +26,12 @@ def main(argv: list[str] | None = None) -> int:
     revision = db_commands.add_parser("revision", help="(developers) autogenerate a migration")
     revision.add_argument("-m", "--message", required=True)
 
+    companies = commands.add_parser("companies", help="the public company directory")
+    companies_commands = companies.add_subparsers(dest="companies_command", required=True)
+    company_import = companies_commands.add_parser("import", help="import a business register")
+    company_import.add_argument("file", type=Path, help="Companies House CSV or AJPES XML (.zip)")
+    company_import.add_argument("--country", required=True, type=str.upper, choices=["GB", "SI"])
+
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = get_settings()
@@ -37,6 +44,10 @@ def main(argv: list[str] | None = None) -> int:
             migrate.make_revision(settings.database_url, args.message)
         return 0
     migrate.upgrade(settings.database_url)
+    if args.command == "companies":
+        from spaceport.companies import importer
+
+        return importer.command(settings.database_url, args.file, args.country)
     return serve_api(args.host, args.port, args.workers)
 
 

@@ -13,11 +13,11 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Connection,
     DateTime,
     Engine,
-    Numeric,
     String,
     create_engine,
     event,
@@ -60,7 +60,31 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
-Money = Numeric(20, 4, asdecimal=True)
+
+
+class Money(TypeDecorator[Decimal]):
+    """An exact amount, stored as a whole number of ten-thousandths on every engine.
+
+    SQLite has no decimal type (NUMERIC becomes a float), so money is fixed-point integers:
+    exact, summable and ordered alike on SQLite and PostgreSQL (COMPAT §1.6, §4.1)."""
+
+    impl = BigInteger
+    cache_ok = True
+    SCALE = 4
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
+        if value is None:
+            return None
+        scaled = Decimal(value).scaleb(self.SCALE)
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"{value} has more than {self.SCALE} decimals")
+        return int(scaled)
+
+    def process_result_value(self, value: int | None, dialect: Dialect) -> Decimal | None:
+        return None if value is None else Decimal(value).scaleb(-self.SCALE)
+
+    def coerce_compared_value(self, op: Any, value: Any) -> TypeDecorator[Decimal]:
+        return self
 
 
 class Base(DeclarativeBase):
@@ -68,7 +92,7 @@ class Base(DeclarativeBase):
         datetime: UTCDateTime(),
         dict[str, Any]: JSONType,
         list[Any]: JSONType,
-        Decimal: Money,
+        Decimal: Money(),
         bool: Boolean(),
         str: String(),
     }

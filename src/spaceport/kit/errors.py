@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -128,6 +129,11 @@ def install_error_handlers(app: FastAPI) -> None:
             error.status_code, error.message = 404, "There is no method to handle this route"
         return error_response(error)
 
+    async def integrity(_request: Request, exc: Exception) -> Response:
+        # A unique constraint lost a race that the service's own check could not see.
+        log.info("integrity error: %s", exc)
+        return error_response(Conflict("The request conflicts with an existing record"))
+
     async def unexpected(_request: Request, exc: Exception) -> Response:
         log.exception("unhandled error", exc_info=exc)
         return error_response(ApiError("Internal Server Error"))
@@ -135,4 +141,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(RequestValidationError, request_validation)
     app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(IntegrityError, integrity)
     app.add_exception_handler(Exception, unexpected)

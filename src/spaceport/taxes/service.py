@@ -2,30 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from spaceport.events import service as events
 from spaceport.kit.db import utcnow
+from spaceport.kit.errors import NotFound, invalid
 from spaceport.kit.ids import new_uuid
 from spaceport.kit.json import iso_datetime
-from spaceport.kit.serialize import to_api
+from spaceport.kit.money import cut
+from spaceport.resources import Resource, Values
 from spaceport.taxes.models import Tax
+from spaceport.taxes.schemas import TaxCreate, TaxRateIn, TaxUpdate
 
 EPOCH = date(1970, 1, 1)
+STANDARD = "standard"
+RATES = "_taxRates"
+RateEntry = dict[str, Any]
 
 
 def tax_rate(
     rate: Decimal, valid_from: date = EPOCH, custom: dict[str, Any] | None = None
-) -> dict[str, Any]:
+) -> RateEntry:
+    """A `_taxRates` entry; the rate is cut to 2 decimals (COMPAT §6.8 step 1: 9.975 → 9.97)."""
     now = iso_datetime(utcnow())
     return {
         "id": new_uuid(),
-        "rate": rate,
+        "rate": cut(rate, 2),
         "dateValidFrom": valid_from.isoformat(),
         "custom": custom or {},
         "createdAt": now,
@@ -33,7 +41,7 @@ def tax_rate(
     }
 
 
-def sorted_rates(rates: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+def sorted_rates(rates: Iterable[RateEntry]) -> list[RateEntry]:
     """COMPAT §7.4: most recent `dateValidFrom` first."""
     return sorted(rates, key=lambda r: str(r["dateValidFrom"]), reverse=True)
 
@@ -47,12 +55,65 @@ def rate_in_force(tax: Tax, on: date) -> Decimal | None:
     return None
 
 
+# --- rates as callers give them ---------------------------------------------------------------
+
+
+def entry_of(given: TaxRateIn | RateEntry) -> RateEntry:
+    if isinstance(given, TaxRateIn):
+        return tax_rate(given.rate, given.date_valid_from or EPOCH, given.custom)
+    return given
+
+
+def same_rate(one: RateEntry, other: RateEntry) -> bool:
+    return (
+        str(one["dateValidFrom"]) == str(other["dateValidFrom"])
+        and Decimal(str(one["rate"])) == Decimal(str(other["rate"]))
+        and one.get("custom") == other.get("custom")
+    )
+
+
+def kept_entries(entries: list[RateEntry], old: Sequence[RateEntry]) -> list[RateEntry]:
+    """A replacing `_taxRates` keeps the id and timestamps of each entry it leaves unchanged."""
+    return [next((o for o in old if same_rate(o, e)), e) for e in entries]
+
+
+def checked_rates(entries: list[RateEntry]) -> list[RateEntry]:
+    if not entries:
+        raise invalid(RATES, "a tax needs at least one rate")
+    counts = Counter(str(entry["dateValidFrom"]) for entry in entries)
+    repeated = next((day for day, n in counts.items() if n > 1), None)
+    if repeated:
+        raise invalid(RATES, f"only one rate may be valid from {repeated}")
+    return sorted_rates(entries)
+
+
+# --- the resource -----------------------------------------------------------------------------
+
+NOT_NULL = ("recoverable", "compound", "reverse_charged", "custom")
+
+
+def prepare(session: Session, organization_id: str, values: Values, tax: Tax | None) -> Values:
+    """`_taxRates` replaces the list when given (COMPAT §7.4); null is no update for the flags."""
+    if "name" in values and values["name"] is None:
+        raise invalid("name", "can't be blank")
+    if "tax_rates" in values:
+        given = values["tax_rates"]
+        if given is None:
+            raise invalid(RATES, "a tax needs at least one rate")
+        entries = [entry_of(g) for g in given]
+        values["tax_rates"] = checked_rates(kept_entries(entries, tax.tax_rates if tax else []))
+    return {k: v for k, v in values.items() if v is not None or k not in NOT_NULL}
+
+
+taxes = Resource(Tax, "tax", "taxes", TaxCreate, TaxUpdate, prepare=prepare)
+
+
 def create_tax(
     session: Session,
     organization_id: str,
     *,
     name: str,
-    rates: list[dict[str, Any]],
+    rates: list[RateEntry],
     abbreviation: str | None = None,
     classification: str | None = None,
     recoverable: bool = True,
@@ -60,18 +121,99 @@ def create_tax(
     reverse_charged: bool = False,
     custom: dict[str, Any] | None = None,
 ) -> Tax:
-    tax = Tax(
-        organization_id=organization_id,
-        name=name,
-        abbreviation=abbreviation,
-        classification=classification,
-        tax_rates=sorted_rates(rates),
-        recoverable=recoverable,
-        compound=compound,
-        reverse_charged=reverse_charged,
-        custom=custom or {},
+    values: Values = {
+        "name": name,
+        "tax_rates": rates,
+        "abbreviation": abbreviation,
+        "classification": classification,
+        "recoverable": recoverable,
+        "compound": compound,
+        "reverse_charged": reverse_charged,
+        "custom": custom or {},
+    }
+    return taxes.create(session, organization_id, values)
+
+
+def add_rate(session: Session, tax: Tax, given: TaxRateIn) -> RateEntry:
+    """`POST /v1/taxes/:id/taxRates` (COMPAT §7.4): a tax/update event like any change."""
+    entry = entry_of(given)
+    taxes.update(session, tax, {"tax_rates": [*tax.tax_rates, entry]})
+    return entry
+
+
+def delete_rate(session: Session, tax: Tax, rate_id: str) -> None:
+    """`DELETE /v1/taxes/:id/taxRates/:rateId`; the last rate can't go (422)."""
+    remaining = [entry for entry in tax.tax_rates if entry.get("id") != rate_id]
+    if len(remaining) == len(tax.tax_rates):
+        raise NotFound(f"Unknown tax rate id {rate_id!r}")
+    taxes.update(session, tax, {"tax_rates": remaining})
+
+
+# --- lookups for items and documents ------------------------------------------------------------
+
+
+def taxes_of(session: Session, organization_id: str) -> list[Tax]:
+    """The organization's taxes that are not deleted, oldest first: one query."""
+    return list(
+        session.scalars(
+            select(Tax)
+            .where(Tax.organization_id == organization_id, Tax.is_deleted.is_(False))
+            .order_by(Tax.created_at, Tax.id)
+        )
     )
-    session.add(tax)
-    session.flush()
-    events.record(session, "tax", "create", organization_id, to_api(tax))
-    return tax
+
+
+def taxes_by_id(session: Session, organization_id: str, ids: Iterable[str]) -> dict[str, Tax]:
+    """The named taxes that belong to the organization and are not deleted."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = session.scalars(
+        select(Tax).where(
+            Tax.id.in_(wanted), Tax.organization_id == organization_id, Tax.is_deleted.is_(False)
+        )
+    )
+    return {tax.id: tax for tax in rows}
+
+
+def _rate_matches(tax: Tax, rate: Decimal, on: date) -> bool:
+    in_force = rate_in_force(tax, on)
+    return in_force is not None and cut(in_force, 2) == rate
+
+
+def _classified(tax: Tax, classification: str) -> bool:
+    return (tax.classification or "").strip().lower() == classification
+
+
+def match_in(
+    taxes: Sequence[Tax], *, rate: Decimal | None, classification: str | None, on: date
+) -> Tax | None:
+    """COMPAT §6.7 among `taxes` (oldest first): the tax with `rate` in force on `on`,
+    preferring the standard classification, then the oldest; else the oldest tax of
+    `classification` that has a rate in force on `on`."""
+    if rate is not None:
+        wanted = cut(rate, 2)  # COMPAT §6.8 step 1: rates count with 2 decimals
+        by_rate = [tax for tax in taxes if _rate_matches(tax, wanted, on)]
+        if by_rate:
+            return min(by_rate, key=lambda tax: not _classified(tax, STANDARD))
+    if classification and classification.strip():
+        name = classification.strip().lower()
+        for tax in taxes:
+            if _classified(tax, name) and rate_in_force(tax, on) is not None:
+                return tax
+    return None
+
+
+def match_tax(
+    session: Session,
+    organization_id: str,
+    *,
+    rate: Decimal | None,
+    classification: str | None,
+    on: date,
+) -> Tax | None:
+    """COMPAT §6.7: match by rate, else by classification. For many lines at once, load
+    `taxes_of` once and call `match_in`."""
+    return match_in(
+        taxes_of(session, organization_id), rate=rate, classification=classification, on=on
+    )

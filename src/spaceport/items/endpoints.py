@@ -1,0 +1,30 @@
+"""Items (reference "Items"; COMPAT §7.3, §1.10 relation routes, §1.11 search aliases)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spaceport.access.authorization import Scope, organization_scope
+from spaceport.items import service
+from spaceport.items.service import items
+from spaceport.kit import listing
+from spaceport.kit.errors import BadRequest
+from spaceport.kit.json import ApiResponse
+from spaceport.kit.transaction import Db
+from spaceport.kit.wire import Query
+
+router = items.router()
+in_organization = organization_scope()
+
+
+# Added after the resource's routes: none of them can match these paths (`/items/{id}` has no
+# organization before it; `/organizations/{id}/items/count` is a fixed word).
+@router.get("/organizations/{id}/search-items", name="search_items")
+@router.get("/organizations/{id}/items/search", name="search_items_nested")
+def search(session: Db, scope: Scope = in_organization, query: dict[str, Any] = Query) -> Any:
+    term = query.get("term")
+    if not isinstance(term, str):
+        raise BadRequest("`term` is required")
+    flt = listing.parse_filter(query)
+    rows = service.search(session, scope.organization_id, term, flt)
+    return ApiResponse(items.answer_many(session, rows, flt))

@@ -1,0 +1,277 @@
+"""Items (reference "Items"; COMPAT §7.3): SKU rules, taxes by id, rate or classification,
+net and gross prices, `include=taxes`, and search."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime, tzinfo
+from decimal import Decimal
+from itertools import chain
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import ColumnElement, case, select
+from sqlalchemy.orm import Session
+
+from spaceport.items.models import Item
+from spaceport.items.schemas import PRICE_LIMIT, ItemCreate, ItemTaxRef, ItemUpdate
+from spaceport.kit import listing
+from spaceport.kit.errors import invalid
+from spaceport.kit.filters import apply_filter
+from spaceport.kit.money import cut, round_to
+from spaceport.organizations.models import Organization
+from spaceport.resources import Resource, Values
+from spaceport.taxes import service as taxes
+from spaceport.taxes.models import Tax
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+PRICE_PLACES = 4  # COMPAT §6.8 step 1: prices count with `decimalPlaces` (default 4)
+SEARCH_LIMIT = 50
+
+
+def organization_today(session: Session, organization_id: str) -> date:
+    """Today in the organization's time zone (as documents date themselves, COMPAT §6.3)."""
+    organization = session.get(Organization, organization_id)
+    zone: tzinfo = UTC
+    if organization is not None:
+        try:
+            zone = ZoneInfo(organization.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass  # a zone this system doesn't know: UTC
+    return datetime.now(zone).date()
+
+
+# --- SKU ----------------------------------------------------------------------------------------
+
+
+def sku_taken(session: Session, organization_id: str, sku: str, item: Item | None) -> bool:
+    stmt = select(Item.id).where(
+        Item.organization_id == organization_id, Item.sku == sku, Item.is_deleted.is_(False)
+    )
+    if item is not None:
+        stmt = stmt.where(Item.id != item.id)
+    return session.scalar(stmt.limit(1)) is not None
+
+
+def checked_sku(
+    session: Session, organization_id: str, sku: str | None, item: Item | None
+) -> str | None:
+    """COMPAT §7.3: no spaces, unique among the organization's items; empty means none."""
+    if not sku:
+        return None
+    if any(char.isspace() for char in sku):
+        raise invalid("SKU", "can't contain spaces")
+    if sku_taken(session, organization_id, sku, item):
+        raise invalid("SKU", f"an item with SKU {sku!r} already exists")
+    return sku
+
+
+# --- taxes --------------------------------------------------------------------------------------
+
+
+def checked_tax_ids(session: Session, organization_id: str, ids: Sequence[str]) -> list[str]:
+    """`taxIds` must name taxes of the item's own organization."""
+    wanted = list(dict.fromkeys(ids))
+    found = taxes.taxes_by_id(session, organization_id, wanted)
+    unknown = [tax_id for tax_id in wanted if tax_id not in found]
+    if unknown:
+        raise invalid("taxIds", f"unknown tax id {unknown[0]!r}")
+    return wanted
+
+
+def describe(ref: ItemTaxRef) -> str:
+    given = {"taxId": ref.tax_id, "rate": ref.rate, "classification": ref.classification}
+    return ", ".join(f"{key} {value}" for key, value in given.items() if value is not None)
+
+
+def matched_tax(book: Sequence[Tax], ref: ItemTaxRef, on: date) -> Tax | None:
+    """COMPAT §7.3, §6.7: by id, else by rate in force on `on`, else by classification."""
+    if ref.tax_id:
+        return next((tax for tax in book if tax.id == ref.tax_id), None)
+    return taxes.match_in(book, rate=ref.rate, classification=ref.classification, on=on)
+
+
+def resolved_item_taxes(
+    session: Session, organization_id: str, refs: Sequence[ItemTaxRef], on: date
+) -> list[str]:
+    if not refs:
+        return []
+    book = taxes.taxes_of(session, organization_id)  # one query for every entry
+    ids: list[str] = []
+    for index, ref in enumerate(refs):
+        tax = matched_tax(book, ref, on)
+        if tax is None:
+            what = describe(ref) or "an entry needs taxId, rate or classification"
+            raise invalid(f"_itemTaxes.{index}", f"matches no tax of the organization ({what})")
+        ids.append(tax.id)
+    return ids
+
+
+def new_tax_ids(
+    session: Session, organization_id: str, values: Values, on: date
+) -> list[str] | None:
+    """The item's `taxIds` after this change: the union of `taxIds` and the taxes `_itemTaxes`
+    resolves to; None when neither is given (the item keeps its taxes)."""
+    given = "tax_ids" in values or values.get("item_taxes") is not None
+    ids = values.pop("tax_ids", None) or []
+    refs = values.pop("item_taxes", None) or []
+    if not given:
+        return None
+    ids = checked_tax_ids(session, organization_id, ids)
+    return list(dict.fromkeys(ids + resolved_item_taxes(session, organization_id, refs, on)))
+
+
+# --- prices -------------------------------------------------------------------------------------
+
+
+def price_factor(item_taxes: Iterable[Tax], on: date) -> Decimal:
+    """(1 + Σ non-compound rates/100) × Π(1 + compound rate/100) with the rates in force on
+    `on`; reverse-charged taxes don't count (COMPAT §6.8 step 2)."""
+    rated = [
+        (tax, cut(taxes.rate_in_force(tax, on) or ZERO, 2))
+        for tax in item_taxes
+        if not tax.reverse_charged
+    ]
+    factor = 1 + sum((rate for tax, rate in rated if not tax.compound), ZERO) / HUNDRED
+    for tax, rate in rated:
+        if tax.compound:
+            factor *= 1 + rate / HUNDRED
+    return factor
+
+
+def derived(value: Decimal, prop: str) -> Decimal:
+    """A derived price, rounded half-up to 4 decimals; one too big to store is a 422."""
+    if abs(value) >= PRICE_LIMIT:
+        raise invalid(prop, "is too large with the item's taxes")
+    return round_to(value, PRICE_PLACES)
+
+
+def both_prices(net: Decimal | None, gross: Decimal | None, factor: Decimal) -> Values:
+    """priceGross takes precedence; the other one is derived (COMPAT §6.8 step 2)."""
+    if gross is not None:
+        gross = cut(gross, PRICE_PLACES)
+        return {"price": derived(gross / factor, "price"), "price_gross": gross}
+    assert net is not None
+    net = cut(net, PRICE_PLACES)
+    return {"price": net, "price_gross": derived(net * factor, "priceGross")}
+
+
+def price_values(
+    session: Session, organization_id: str, values: Values, item: Item | None, on: date
+) -> Values:
+    """`price` and `priceGross` to store. When only the taxes change, the net price stays and
+    the gross one follows; null for either clears both."""
+    net, gross = values.get("price"), values.get("price_gross")
+    if net is None and gross is None:
+        if "price" in values or "price_gross" in values:
+            return {"price": None, "price_gross": None}
+        if item is None or item.price is None or "tax_ids" not in values:
+            return {}
+        net = item.price
+    tax_ids = values.get("tax_ids", item.tax_ids if item else [])
+    item_taxes = taxes.taxes_by_id(session, organization_id, tax_ids).values()
+    return both_prices(net, gross, price_factor(item_taxes, on))
+
+
+# --- what search matches ----------------------------------------------------------------------
+
+SEPARATOR = "\x1f"  # joins the parts of `search_text`; never inside a part or a term
+
+
+def folded(text: str | None) -> str:
+    """Casefolded in Python, so matching ignores case beyond ASCII on both engines alike."""
+    return (text or "").replace(SEPARATOR, " ").casefold()
+
+
+def search_text(name: str | None, description: str | None, sku: str | None) -> str:
+    return SEPARATOR.join(folded(part) for part in (name, description, sku))
+
+
+def with_search_text(values: Values, item: Item | None) -> Values:
+    """`search_text` follows every change of the name, description or SKU."""
+    parts = {
+        key: values.get(key, getattr(item, key, None)) for key in ("name", "description", "sku")
+    }
+    return {**values, "search_text": search_text(**parts)}
+
+
+# --- the resource -------------------------------------------------------------------------------
+
+
+def prepare(session: Session, organization_id: str, values: Values, item: Item | None) -> Values:
+    if "name" in values and values["name"] is None:
+        raise invalid("name", "can't be blank")
+    if "sku" in values:
+        values["sku"] = checked_sku(session, organization_id, values["sku"], item)
+    on = organization_today(session, organization_id)
+    tax_ids = new_tax_ids(session, organization_id, values, on)
+    if tax_ids is not None:
+        values["tax_ids"] = tax_ids
+    values.update(price_values(session, organization_id, values, item, on))
+    if "custom" in values and values["custom"] is None:
+        del values["custom"]
+    return with_search_text(values, item)
+
+
+def include_taxes(session: Session, rows: list[Item]) -> Mapping[str, Any]:
+    """`include=taxes` (COMPAT §4.3): each item's taxes as the API answers them."""
+    found: dict[str, Tax] = {}
+    for organization_id in {row.organization_id for row in rows}:
+        of_organization = [row for row in rows if row.organization_id == organization_id]
+        ids = chain.from_iterable(row.tax_ids for row in of_organization)
+        found.update(taxes.taxes_by_id(session, organization_id, ids))
+    return {
+        row.id: [taxes.taxes.serialize(found[t]) for t in row.tax_ids if t in found] for row in rows
+    }
+
+
+items = Resource(
+    Item,
+    "item",
+    "items",
+    ItemCreate,
+    ItemUpdate,
+    prepare=prepare,
+    includes={"taxes": include_taxes},
+)
+
+
+# --- search -------------------------------------------------------------------------------------
+
+
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_order(term: str) -> tuple[list[ColumnElement[bool]], list[ColumnElement[Any]]]:
+    """The match (a case-insensitive substring of name, description or SKU) and the rank: the
+    exact name, a name prefix, inside the name, then the other properties. `search_text` is
+    `name␟description␟sku`, so a match followed by two separators lies inside the name."""
+    text = escape_like(folded(term.strip()))
+    if not text:
+        return [], []
+    stored = Item.search_text
+
+    def like(pattern: str) -> ColumnElement[bool]:
+        return stored.like(pattern, escape="\\")
+
+    rank = case(
+        (like(f"{text}{SEPARATOR}%"), 0),
+        (like(f"{text}%"), 1),
+        (like(f"%{text}%{SEPARATOR}%{SEPARATOR}%"), 2),
+        else_=3,
+    )
+    return [like(f"%{text}%")], [rank]
+
+
+def search(session: Session, organization_id: str, term: str, flt: listing.Filter) -> list[Item]:
+    """`search-items?term=` (COMPAT §1.11): best matches first, then by name; `filter[limit]`
+    (default 50), `skip`, `where`, `fields` and `include` apply as on the list."""
+    matches, rank = search_order(term)
+    stmt = select(Item).where(Item.organization_id == organization_id, *matches).order_by(*rank)
+    flt = dataclasses.replace(
+        flt, limit=flt.limit or SEARCH_LIMIT, order=flt.order or [("name", False)]
+    )
+    return list(session.scalars(apply_filter(stmt, flt, Item, listing.dialect_of(session))))

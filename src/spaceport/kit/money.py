@@ -1,0 +1,29 @@
+"""Money arithmetic: the only places where amounts, quantities and rates are cut or rounded
+(DESIGN: "cut and rounded only by the functions in kit/money"; COMPAT §1.6, §6.8).
+
+Every function takes and returns `Decimal`; a float in a money path is a bug."""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+
+def _unit(places: int) -> Decimal:
+    return Decimal(1).scaleb(-places)
+
+
+def cut(value: Decimal, places: int) -> Decimal:
+    """Truncate toward zero to `places` decimals: 9.975 → 9.97, -1.239 → -1.23
+    (COMPAT §6.8 step 1)."""
+    return value.quantize(_unit(places), rounding=ROUND_DOWN)
+
+
+def round_to(value: Decimal, places: int) -> Decimal:
+    """Round half away from zero to `places` decimals: 2.345 → 2.35, -2.345 → -2.35
+    (COMPAT §6.8: ROUND_HALF_UP)."""
+    return value.quantize(_unit(places), rounding=ROUND_HALF_UP)
+
+
+def round2(value: Decimal) -> Decimal:
+    """Round half away from zero to cents (COMPAT §6.8 steps 3 to 7)."""
+    return round_to(value, 2)

@@ -1,0 +1,211 @@
+"""Price lists and prices (COMPAT §7.6): CRUD through `Resource`, prices nested under their
+list, and the one answer to "what does this client pay for this item on that day"."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any, Final
+
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm import Session
+
+from spaceport.clients import service as clients
+from spaceport.countries.catalog import all_currencies
+from spaceport.defaults import service as defaults
+from spaceport.kit import listing
+from spaceport.kit.errors import ValidationFailed, invalid
+from spaceport.kit.ids import is_id
+from spaceport.kit.serialize import to_api
+from spaceport.pricing.models import Price, PriceList
+from spaceport.pricing.schemas import (
+    PriceCreate,
+    PriceListCreate,
+    PriceListUpdate,
+    PriceUpdate,
+)
+from spaceport.resources import Resource, Values
+
+FALLBACK_CURRENCY: Final = "EUR"
+LIST_DROPPED_WHEN_NULL: Final = frozenset({"custom", "active", "type"})
+
+
+def current(values: Values, instance: Any, name: str) -> Any:
+    """The value a property will have: the given one, else the instance's."""
+    return values[name] if name in values else getattr(instance, name, None)
+
+
+def not_blank(values: Values, *names: str) -> None:
+    for name in names:
+        if name in values and values[name] is None:
+            raise invalid(name, "can't be blank")
+
+
+# -- price lists ----------------------------------------------------------------------------
+def check_client(session: Session, organization_id: str, client_id: str | None) -> None:
+    if client_id and clients.find(session, organization_id, client_id) is None:
+        raise invalid("clientId", f"{client_id!r} is not a client of this organization")
+
+
+def check_window(values: Values, price_list: Any) -> None:
+    start, end = (
+        current(values, price_list, "active_from"),
+        current(values, price_list, "active_to"),
+    )
+    if start is not None and end is not None and end < start:
+        raise invalid("activeTo", "must not be before activeFrom")
+
+
+def prepare_price_list(
+    session: Session, organization_id: str, values: Values, price_list: Any
+) -> Values:
+    not_blank(values, "name")
+    values = {k: v for k, v in values.items() if v is not None or k not in LIST_DROPPED_WHEN_NULL}
+    check_client(session, organization_id, values.get("client_id"))
+    check_window(values, price_list)
+    return values
+
+
+def prices_of(session: Session, price_lists: list[Any]) -> Mapping[str, Any]:
+    """`filter[include]=prices` on price lists: each list's live prices."""
+    rows = session.scalars(
+        select(Price)
+        .where(Price.price_list_id.in_([p.id for p in price_lists]), Price.is_deleted.is_(False))
+        .order_by(Price.id)
+    )
+    grouped: dict[str, list[dict[str, Any]]] = {p.id: [] for p in price_lists}
+    for row in rows:
+        grouped[row.price_list_id].append(to_api(row))
+    return grouped
+
+
+price_lists = Resource(
+    PriceList,
+    "pricelist",
+    "pricelists",
+    PriceListCreate,
+    PriceListUpdate,
+    prepare=prepare_price_list,
+    includes={"prices": prices_of},
+)
+
+
+# -- prices ---------------------------------------------------------------------------------
+@cache
+def item_model() -> Any:
+    """The items domain's model, or None while there is none to check against."""
+    try:
+        return importlib.import_module("spaceport.items.models").Item
+    except ModuleNotFoundError as error:
+        if error.name not in ("spaceport.items", "spaceport.items.models"):
+            raise
+        return None
+
+
+def check_item(session: Session, organization_id: str, item_id: str) -> None:
+    if not is_id(item_id):
+        raise invalid("itemId", f"{item_id!r} is not an item id")
+    item = item_model()
+    if item is None:
+        return
+    conditions = [item.id == item_id, item.organization_id == organization_id]
+    if hasattr(item, "is_deleted"):
+        conditions.append(item.is_deleted.is_(False))
+    if session.scalar(select(item.id).where(*conditions)) is None:
+        raise invalid("itemId", f"{item_id!r} is not an item of this organization")
+
+
+def check_unique_item(session: Session, price_list_id: str, item_id: str, price: Any) -> None:
+    """One live price per item in a list, so a list answers one price for an item."""
+    stmt = select(Price.id).where(
+        Price.price_list_id == price_list_id,
+        Price.item_id == item_id,
+        Price.is_deleted.is_(False),
+    )
+    if price is not None:
+        stmt = stmt.where(Price.id != price.id)
+    if session.scalar(stmt) is not None:
+        raise invalid("itemId", "The price list already has a price for this item")
+
+
+def currency_code(session: Session, organization_id: str, given: str | None) -> str:
+    """The given currency, known to the catalog; by default the organization's Default
+    `currencyId` (as for documents, COMPAT §6.12)."""
+    if not given:
+        return str(defaults.value_of(session, organization_id, "currencyId", FALLBACK_CURRENCY))
+    code = given.strip().upper()
+    if code not in {currency["id"] for currency in all_currencies()}:
+        raise invalid("currencyId", f"{given!r} is not a known currency code")
+    return code
+
+
+def check_amounts(values: Values, price: Any) -> None:
+    if current(values, price, "price") is None and current(values, price, "price_gross") is None:
+        raise ValidationFailed({"price": ["price or priceGross is required"]})
+
+
+def prepare_price(session: Session, organization_id: str, values: Values, price: Any) -> Values:
+    not_blank(values, "item_id")
+    if values.get("custom", {}) is None:
+        del values["custom"]
+    item_id = values.get("item_id")
+    if item_id is not None and (price is None or item_id != price.item_id):
+        check_item(session, organization_id, item_id)
+        check_unique_item(session, current(values, price, "price_list_id"), item_id, price)
+    if price is None or "currency_id" in values:
+        values["currency_id"] = currency_code(session, organization_id, values.get("currency_id"))
+    check_amounts(values, price)
+    return values
+
+
+prices = Resource(Price, "price", "prices", PriceCreate, PriceUpdate, prepare=prepare_price)
+
+
+def create_price(session: Session, price_list: PriceList, values: Values) -> Price:
+    """POST /v1/priceLists/:id/prices: a price in the list, in the list's organization."""
+    return prices.create(
+        session, price_list.organization_id, {**values, "price_list_id": price_list.id}
+    )
+
+
+def in_list(price_list: PriceList) -> list[ColumnElement[bool]]:
+    return [Price.price_list_id == price_list.id]
+
+
+def prices_in(session: Session, price_list: PriceList, flt: listing.Filter) -> list[Price]:
+    return listing.find_all(session, Price, in_list(price_list), flt)
+
+
+def count_in(session: Session, price_list: PriceList, query: Mapping[str, Any]) -> int:
+    return listing.count(session, Price, in_list(price_list), query)
+
+
+# -- the price a document line takes (COMPAT §7.6) ------------------------------------------
+def active_sale_price(
+    session: Session, organization_id: str, client_id: str | None, item_id: str, on: datetime
+) -> Price | None:
+    """The item's price in a sale price list linked to the client that is active on `on`:
+    `active` and `on` within [activeFrom, activeTo] (either end may be open). When several
+    lists qualify, the newest list wins. None when no list of the client prices the item."""
+    if not client_id:
+        return None
+    on = on if on.tzinfo else on.replace(tzinfo=UTC)
+    stmt = (
+        select(Price)
+        .join(PriceList, Price.price_list_id == PriceList.id)
+        .where(
+            PriceList.organization_id == organization_id,
+            PriceList.client_id == client_id,
+            PriceList.type == "sale",
+            PriceList.active.is_(True),
+            PriceList.is_deleted.is_(False),
+            or_(PriceList.active_from.is_(None), PriceList.active_from <= on),
+            or_(PriceList.active_to.is_(None), PriceList.active_to >= on),
+            Price.item_id == item_id,
+            Price.is_deleted.is_(False),
+        )
+        .order_by(PriceList.created_at.desc(), PriceList.id.desc())
+    )
+    return session.scalars(stmt.limit(1)).first()

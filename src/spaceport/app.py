@@ -18,14 +18,17 @@ from spaceport.companies.endpoints import router as companies_router
 from spaceport.config import Settings, get_settings
 from spaceport.countries.endpoints import router as countries_router
 from spaceport.defaults.endpoints import router as defaults_router
+from spaceport.documents.endpoints import router as documents_router
 from spaceport.items.endpoints import router as items_router
 from spaceport.kit.db import Database
 from spaceport.kit.errors import install_error_handlers
+from spaceport.kit.idempotency import IdempotencyMiddleware, Replay, replay
 from spaceport.kit.json import ApiResponse
 from spaceport.kit.openapi import document_bodies
 from spaceport.kit.ratelimit import RateLimitMiddleware
 from spaceport.kit.wire import WireMiddleware, static_segments
 from spaceport.organizations.endpoints import router as organizations_router
+from spaceport.payments.endpoints import router as payments_router
 from spaceport.pricing.endpoints import router as pricing_router
 from spaceport.taxes.endpoints import router as taxes_router
 from spaceport.units.endpoints import router as units_router
@@ -43,6 +46,8 @@ ROUTERS = (
     categories_router,
     pricing_router,
     companies_router,
+    documents_router,
+    payments_router,
 )
 
 
@@ -66,6 +71,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = db
     install_error_handlers(app)
+    app.add_exception_handler(Replay, replay)
     document_bodies(ROUTERS)
     for router in ROUTERS:
         app.include_router(router)
@@ -80,5 +86,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_middleware(
         RateLimitMiddleware, limit=settings.rate_limit, storage_uri=settings.redis_url
     )
+    app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(WireMiddleware, words=static_segments(ROUTERS) | {"health"})
     return app

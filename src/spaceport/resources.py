@@ -37,6 +37,10 @@ def keep(_session: Session, _organization_id: str, values: Values, _instance: An
     return values
 
 
+def deletable(_session: Session, _instance: Any) -> None:
+    """A delete guard that allows every delete."""
+
+
 @dataclass
 class Resource(Generic[M]):
     model: type[M]
@@ -47,6 +51,8 @@ class Resource(Generic[M]):
     prepare: Prepare = keep
     serialize: Callable[[M], Values] = to_api
     includes: dict[str, Include] = field(default_factory=dict)
+    # guard(session, instance) raises when the instance may not be deleted
+    guard_delete: Callable[[Session, Any], None] = deletable
 
     # -- the use cases ---------------------------------------------------------------
     def create(self, session: Session, organization_id: str, values: Values) -> M:
@@ -68,6 +74,7 @@ class Resource(Generic[M]):
 
     def delete(self, session: Session, instance: M) -> None:
         organization_id: str = getattr(instance, "organization_id")  # noqa: B009
+        self.guard_delete(session, instance)
         if isinstance(instance, SoftDeleted):
             instance.soft_delete()
         else:

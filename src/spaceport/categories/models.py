@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -18,3 +20,15 @@ class Category(Model, SoftDeleted):
     name: Mapped[str]
     alias: Mapped[str]
     description: Mapped[str | None]
+
+
+class DocumentCategory(Model):
+    """A document's amount booked to a category (COMPAT §7.6 DocumentCategory)."""
+
+    __tablename__ = "document_categories"
+    __table_args__ = (Index("ix_document_categories_document", "document_id"),)
+
+    organization_id: Mapped[str] = mapped_column(String(24), ForeignKey("organizations.id"))
+    document_id: Mapped[str] = mapped_column(String(24), ForeignKey("documents.id"))
+    category_id: Mapped[str] = mapped_column(String(24), ForeignKey("categories.id"))
+    amount: Mapped[Decimal]

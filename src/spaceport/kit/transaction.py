@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import BackgroundTasks, Depends, Request
 from sqlalchemy.orm import Session
 
+from spaceport.kit import idempotency
 from spaceport.kit.db import Database
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -28,6 +29,7 @@ def after_commit(session: Session, task: Callable[[], None]) -> None:
 def transaction(request: Request, background: BackgroundTasks) -> Iterator[Session]:
     db = database(request)
     with db.transaction(write=request.method not in READ_METHODS) as session:
+        idempotency.claim(session, request.scope)  # COMPAT §6.11, in this same transaction
         yield session
     for task in session.info.pop("after_commit", []):
         background.add_task(task)

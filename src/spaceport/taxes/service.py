@@ -8,9 +8,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
+from spaceport.documents.models import Document
 from spaceport.kit.db import utcnow
 from spaceport.kit.errors import NotFound, invalid
 from spaceport.kit.ids import new_uuid
@@ -105,7 +106,24 @@ def prepare(session: Session, organization_id: str, values: Values, tax: Tax | N
     return {k: v for k, v in values.items() if v is not None or k not in NOT_NULL}
 
 
-taxes = Resource(Tax, "tax", "taxes", TaxCreate, TaxUpdate, prepare=prepare)
+def refuse_if_used(session: Session, tax: Tax) -> None:
+    """Reference "Delete a Tax": only a tax that no document uses can be deleted. Tax ids are
+    unique 24-hex strings, so finding one in a document's lines is an exact test."""
+    used = session.scalar(
+        select(Document.id)
+        .where(
+            Document.organization_id == tax.organization_id,
+            cast(Document.document_items, String).contains(tax.id),
+        )
+        .limit(1)
+    )
+    if used is not None:
+        raise invalid("id", "The tax is used on documents and can't be deleted")
+
+
+taxes = Resource(
+    Tax, "tax", "taxes", TaxCreate, TaxUpdate, prepare=prepare, guard_delete=refuse_if_used
+)
 
 
 def create_tax(

@@ -1,0 +1,230 @@
+"""Documents (reference "Documents"; COMPAT §6)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from spaceport.access.authorization import Scope, organization_scope
+from spaceport.clients.models import Client
+from spaceport.documents import numbering, service, statistics
+from spaceport.documents.dates import local_date
+from spaceport.documents.models import TYPES, Document
+from spaceport.documents.schemas import DocumentCreate, DocumentUpdate
+from spaceport.kit import listing
+from spaceport.kit.db import utcnow
+from spaceport.kit.errors import NotFound, invalid
+from spaceport.kit.filters import compile_where
+from spaceport.kit.json import ApiResponse
+from spaceport.kit.serialize import to_api
+from spaceport.kit.transaction import Db
+from spaceport.kit.wire import Query, body_of
+from spaceport.payments.models import Payment
+
+router = APIRouter(prefix="/v1", tags=["documents"])
+in_organization = organization_scope()
+by_id = organization_scope(via=Document)
+SEARCH_LIMIT = 50
+
+
+def live(scope: Scope) -> Document:
+    document: Document | None = scope.instance
+    if document is None or document.is_deleted:
+        raise NotFound("Unknown document id")
+    return document
+
+
+def parse_smartcodes(query: dict[str, Any]) -> bool:
+    return str(query.get("parseSmartcodes", "true")).lower() not in ("false", "0")
+
+
+def answers(session: Session, rows: list[Document], query: dict[str, Any]) -> list[dict[str, Any]]:
+    """Documents with the relations asked for in `filter[include]` (COMPAT §4.3)."""
+    flt = listing.parse_filter(query)
+    parse = parse_smartcodes(query)
+    bodies = [service.answer(row, parse) for row in rows]
+    names = {r if isinstance(r, str) else next(iter(r), "") for r in flt.include}
+    ids = [row.id for row in rows]
+    if "payments" in names:
+        grouped: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
+        for payment in session.scalars(
+            select(Payment)
+            .where(Payment.document_id.in_(ids), Payment.is_deleted.is_(False))
+            .order_by(Payment.date, Payment.id)
+        ):
+            grouped[payment.document_id].append(to_api(payment))
+        for body in bodies:
+            body["payments"] = grouped[body["id"]]
+    if "client" in names:
+        client_ids = {row.client_id for row in rows if row.client_id}
+        found = {
+            c.id: to_api(c)
+            for c in session.scalars(select(Client).where(Client.id.in_(client_ids)))
+        }
+        for body in bodies:
+            body["client"] = found.get(body.get("clientId") or "")
+    if "recurrences" in names:
+        for body in bodies:
+            body.setdefault("recurrences", [])
+    return [listing.project(body, flt.fields) for body in bodies]
+
+
+@router.post("/organizations/{id}/documents")
+def create_document(
+    session: Db, scope: Scope = in_organization, data: DocumentCreate = body_of(DocumentCreate)
+) -> Any:
+    document = service.create(session, scope.organization, scope.caller.account.id, data)
+    return ApiResponse(service.answer(document))
+
+
+@router.get("/organizations/{id}/documents")
+def list_documents(
+    session: Db, scope: Scope = in_organization, query: dict[str, Any] = Query
+) -> Any:
+    flt = listing.parse_filter(query)
+    rows = listing.find_all(
+        session, Document, [Document.organization_id == scope.organization_id], flt
+    )
+    return ApiResponse(answers(session, rows, query))
+
+
+@router.get("/organizations/{id}/documents/count")
+def count_documents(
+    session: Db, scope: Scope = in_organization, query: dict[str, Any] = Query
+) -> Any:
+    condition = Document.organization_id == scope.organization_id
+    return ApiResponse({"count": listing.count(session, Document, [condition], query)})
+
+
+@router.get("/organizations/{id}/search-documents")
+def search_documents(
+    session: Db, scope: Scope = in_organization, term: str = "", query: dict[str, Any] = Query
+) -> Any:
+    flt = listing.parse_filter(query)
+    pattern = term.replace("%", r"\%").replace("_", r"\_")
+    where = {
+        "or": [
+            {key: {"like": f"%{pattern}%", "options": "i"}}
+            for key in ("number", "reference", "_documentClient.name", "_documentClient.email")
+        ]
+    }
+    stmt = (
+        select(Document)
+        .where(
+            Document.organization_id == scope.organization_id,
+            Document.is_deleted.is_(False),
+            compile_where(where, Document, listing.dialect_of(session)),
+        )
+        .order_by(Document.date.desc(), Document.id.desc())
+        .limit(flt.limit or SEARCH_LIMIT)
+    )
+    return ApiResponse(answers(session, list(session.scalars(stmt)), query))
+
+
+def document_type(value: str | None) -> str:
+    kind = value or "invoice"
+    if kind not in TYPES:
+        raise invalid("type", f"must be one of {', '.join(TYPES)}")
+    return kind
+
+
+@router.get("/organizations/{id}/next-doc-number")
+def next_doc_number(
+    session: Db, scope: Scope = in_organization, type: str | None = None, unitId: str | None = None
+) -> Any:
+    year = local_date(utcnow(), scope.organization).year
+    last = numbering.last_sequence(
+        session, scope.organization_id, document_type(type), year, unitId
+    )
+    return ApiResponse({"number": numbering.format_number(year, last + 1)})
+
+
+@router.get("/organizations/{id}/last-doc-number")
+def last_doc_number(
+    session: Db, scope: Scope = in_organization, type: str | None = None, unitId: str | None = None
+) -> Any:
+    kind = document_type(type)
+    stmt = (
+        select(Document.number)
+        .where(
+            Document.organization_id == scope.organization_id,
+            Document.type == kind,
+            Document.number.is_not(None),
+            Document.unit_id.is_(None) if unitId is None else Document.unit_id == unitId,
+        )
+        .order_by(Document.created_at.desc(), Document.id.desc())
+        .limit(1)
+    )
+    return ApiResponse({"number": session.scalar(stmt)})
+
+
+@router.get("/organizations/{id}/is-unique-doc-number")
+def is_unique_doc_number(
+    session: Db, scope: Scope = in_organization, number: str = "", type: str | None = None
+) -> Any:
+    if not number:
+        raise invalid("number", "is required")
+    unique = service.is_unique_number(session, scope.organization_id, document_type(type), number)
+    return ApiResponse({"isUnique": unique})
+
+
+@router.get("/organizations/{id}/stats")
+def stats(
+    session: Db,
+    scope: Scope = in_organization,
+    dateFrom: date | None = None,
+    dateTo: date | None = None,
+) -> Any:
+    return ApiResponse(
+        statistics.by_type_and_currency(session, scope.organization, dateFrom, dateTo)
+    )
+
+
+@router.get("/documents/{id}")
+def get_document(session: Db, scope: Scope = by_id, query: dict[str, Any] = Query) -> Any:
+    return ApiResponse(answers(session, [live(scope)], query)[0])
+
+
+@router.patch("/documents/{id}")
+@router.put("/documents/{id}")
+def update_document(
+    session: Db, scope: Scope = by_id, data: DocumentUpdate = body_of(DocumentUpdate)
+) -> Any:
+    document = service.update(session, scope.organization, live(scope), data)
+    return ApiResponse(service.answer(document))
+
+
+@router.post("/documents/{id}/replace")
+def replace_document(
+    session: Db, scope: Scope = by_id, data: DocumentCreate = body_of(DocumentCreate)
+) -> Any:
+    document = service.replace(session, scope.organization, live(scope), data)
+    return ApiResponse(service.answer(document))
+
+
+@router.delete("/documents/{id}")
+def delete_document(session: Db, scope: Scope = by_id) -> Any:
+    service.delete(session, live(scope))
+    return ApiResponse({"count": 1})
+
+
+@router.post("/documents/{id}/cancel")
+def cancel(session: Db, scope: Scope = by_id) -> Any:
+    service.set_flag(session, live(scope), "canceled", True)
+    return ApiResponse({"success": True})
+
+
+@router.post("/documents/{id}/uncancel")
+def uncancel(session: Db, scope: Scope = by_id) -> Any:
+    service.set_flag(session, live(scope), "canceled", False)
+    return ApiResponse({"success": True})
+
+
+@router.post("/documents/{id}/mark-sent")
+def mark_sent(session: Db, scope: Scope = by_id) -> Any:
+    service.set_flag(session, live(scope), "sent_snail_mail", True)
+    return ApiResponse({"success": True})

@@ -1,0 +1,101 @@
+"""Documents: invoices, estimates, advances, credit notes and delivery notes (COMPAT §6)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from spaceport.kit.db import Base, JSONType, Model, SoftDeleted
+
+TYPES = ("invoice", "estimate", "advance", "credit-note", "delivery-note")
+# COMPAT §6.3: a property that the type does not have is absent from the answer.
+TYPE_DATES = {
+    "invoice": ("dateDue", "dateService", "dateServiceTo"),
+    "estimate": ("dateValidTill",),
+    "advance": ("datePaid",),
+    "credit-note": (),
+    "delivery-note": (),
+}
+ALL_TYPE_DATES = frozenset(d for dates in TYPE_DATES.values() for d in dates)
+
+
+class Document(Model, SoftDeleted):
+    __tablename__ = "documents"
+    __table_args__ = (
+        # COMPAT §6.2: a number is unique per type in the organization, and never reused.
+        UniqueConstraint("organization_id", "type", "number"),
+        # COMPAT §6.11: a uniqueId is used once per organization.
+        UniqueConstraint("organization_id", "unique_id"),
+        Index("ix_documents_organization_date", "organization_id", "date"),
+        Index("ix_documents_organization_client", "organization_id", "client_id"),
+    )
+
+    organization_id: Mapped[str] = mapped_column(String(24), ForeignKey("organizations.id"))
+    account_id: Mapped[str | None] = mapped_column(String(24))
+    unit_id: Mapped[str | None] = mapped_column(String(24))
+    number: Mapped[str | None] = mapped_column(String(64))
+    type: Mapped[str] = mapped_column(String(16), default="invoice")
+    date: Mapped[datetime]
+    date_due: Mapped[datetime | None]
+    date_service: Mapped[datetime | None]
+    date_service_to: Mapped[datetime | None]
+    date_valid_till: Mapped[datetime | None]
+    date_paid: Mapped[datetime | None]
+    reference: Mapped[str | None]
+    draft: Mapped[bool] = mapped_column(default=False)
+    currency_id: Mapped[str] = mapped_column(String(8))
+    canceled: Mapped[bool] = mapped_column(default=False)
+    client_id: Mapped[str | None] = mapped_column(String(24))
+    document_client: Mapped[dict[str, Any]] = mapped_column(
+        default=dict, info={"api": "_documentClient"}
+    )
+    document_issuer: Mapped[dict[str, Any]] = mapped_column(
+        default=dict, info={"api": "_documentIssuer"}
+    )
+    document_items: Mapped[list[Any]] = mapped_column(
+        default=list, info={"api": "_documentItems", "json_array": True}
+    )
+    note: Mapped[str | None]
+    signature: Mapped[str | None]
+    footer: Mapped[str | None]
+    document_ids: Mapped[list[Any]] = mapped_column(default=list, info={"api": "documentIds"})
+    unique_id: Mapped[str | None] = mapped_column(String(200))
+    decimal_places: Mapped[int] = mapped_column(Integer, default=4)
+    total: Mapped[Decimal] = mapped_column(default=Decimal(0))
+    total_converted: Mapped[Decimal | None]
+    total_with_tax: Mapped[Decimal] = mapped_column(default=Decimal(0))
+    total_with_tax_converted: Mapped[Decimal | None]
+    total_discount: Mapped[Decimal] = mapped_column(default=Decimal(0))
+    total_paid: Mapped[Decimal] = mapped_column(default=Decimal(0))
+    total_due: Mapped[Decimal] = mapped_column(default=Decimal(0))
+    paid_in_full: Mapped[bool] = mapped_column(default=False)
+    has_unit: Mapped[bool] = mapped_column(default=False)
+    sent_snail_mail: Mapped[bool] = mapped_column(default=False)
+    document_taxes: Mapped[list[Any]] = mapped_column(
+        default=list, info={"api": "_documentTaxes", "json_array": True}
+    )
+    document_reverse_taxes: Mapped[list[Any]] = mapped_column(
+        default=list, info={"api": "_documentReverseTaxes", "json_array": True}
+    )
+    document_conversion_rate: Mapped[Any] = mapped_column(
+        JSONType, default=list, info={"api": "_documentConversionRate"}
+    )
+    validate_eslog: Mapped[bool | None]
+    is_valid_eslog: Mapped[bool] = mapped_column(default=False)
+
+
+class DocumentCounter(Base):
+    """One gapless sequence per organization, type, year and unit (COMPAT §6.2), advanced with
+    UPDATE ... RETURNING inside the creating transaction: never MAX(number) + 1."""
+
+    __tablename__ = "document_counters"
+
+    organization_id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    type: Mapped[str] = mapped_column(String(16), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[str] = mapped_column(String(24), primary_key=True, default="")
+    last: Mapped[int] = mapped_column(Integer, default=0)

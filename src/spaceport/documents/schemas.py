@@ -1,0 +1,120 @@
+"""What callers send to create or change documents (reference "Create a Document")."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import AliasChoices, Field
+
+from spaceport.kit.schemas import Amount, ApiDate, ApiDateTime, ApiModel
+
+DocumentType = Literal["invoice", "estimate", "advance", "credit-note", "delivery-note"]
+PaymentType = Literal["bank", "online", "paypal", "cash", "card", "crypto", "coupon", "other"]
+
+
+class ItemTaxIn(ApiModel):
+    tax_id: str | None = None
+    name: str | None = None
+    abbreviation: str | None = None
+    rate: Amount | None = None
+    classification: str | None = None
+    recoverable: bool | None = None
+    reverse_charged: bool | None = None
+    compound: bool | None = None
+    custom: dict[str, Any] | None = None
+
+
+class DocumentItemIn(ApiModel):
+    item_id: str | None = None
+    name: str | None = None
+    description: str | None = None
+    price: Amount | None = None
+    price_gross: Amount | None = None
+    quantity: Amount = Decimal(1)
+    discount: Amount | None = None
+    discount_is_amount: bool | None = None
+    unit: str | None = None
+    sku: str | None = Field(default=None, alias="SKU")
+    # The reference spells it both ways ("isSepatator" in its tables).
+    is_separator: bool | None = Field(
+        default=None, validation_alias=AliasChoices("isSeparator", "isSepatator", "is_separator")
+    )
+    load: bool | None = None
+    save: bool | None = None
+    custom: dict[str, Any] | None = None
+    document_item_taxes: list[ItemTaxIn] = Field(default_factory=list, alias="_documentItemTaxes")
+
+
+class PartyIn(ApiModel):
+    """`_documentClient` and `_documentIssuer`: the keys a caller gives win (COMPAT §6.4, 6.5)."""
+
+    name: str | None = None
+    address: str | None = None
+    address2: str | None = None
+    city: str | None = None
+    zip: str | None = None
+    state: str | None = None
+    country: str | None = None
+    tax_number: str | None = None
+    tax_subject: bool | None = None
+    company_number: str | None = None
+    iban: str | None = Field(default=None, alias="IBAN")
+    bank: str | None = None
+    swift: str | None = Field(default=None, alias="SWIFT")
+    website: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    contact: str | None = None
+    is_end_customer: bool | None = None
+    custom: dict[str, Any] | None = None
+
+    def given_api(self) -> dict[str, Any]:
+        return self.model_dump(exclude_unset=True, by_alias=True)
+
+
+class PaymentIn(ApiModel):
+    type: PaymentType
+    amount: Amount | None = None
+    date: ApiDate | None = None
+    description: str | None = None
+    custom: dict[str, Any] | None = None
+
+
+class DocumentFields(ApiModel):
+    number: str | None = None
+    date: ApiDateTime | None = None
+    date_due: ApiDateTime | None = None
+    date_service: ApiDateTime | None = None
+    date_service_to: ApiDateTime | None = None
+    date_valid_till: ApiDateTime | None = None
+    date_paid: ApiDateTime | None = None
+    reference: str | None = None
+    draft: bool | None = None
+    currency_id: str | None = None
+    client_id: str | None = None
+    unit_id: str | None = None
+    document_client: PartyIn | None = Field(default=None, alias="_documentClient")
+    document_issuer: PartyIn | None = Field(default=None, alias="_documentIssuer")
+    document_items: list[DocumentItemIn] | None = Field(default=None, alias="_documentItems")
+    note: str | None = None
+    signature: str | None = None
+    footer: str | None = None
+    document_ids: list[str] | None = None
+    decimal_places: int | None = Field(default=None, ge=0, le=4)
+    validate_eslog: bool | None = None
+    load: bool | None = None
+    document_conversion_rate: dict[str, Any] | None = Field(
+        default=None, alias="_documentConversionRate"
+    )
+    custom: dict[str, Any] | None = None
+
+
+class DocumentCreate(DocumentFields):
+    type: DocumentType = "invoice"
+    unique_id: str | None = None
+    payments: list[PaymentIn] = Field(default_factory=list)
+
+
+class DocumentUpdate(DocumentFields):
+    type: DocumentType | None = None

@@ -1,0 +1,321 @@
+"""Documents: create, change, replace, cancel, delete (COMPAT §6)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from spaceport.defaults import service as defaults
+from spaceport.documents import assembly, currency, numbering, smartcodes
+from spaceport.documents.dates import local_date, midnight
+from spaceport.documents.models import ALL_TYPE_DATES, TYPE_DATES, Document
+from spaceport.documents.schemas import DocumentCreate, DocumentFields, DocumentUpdate
+from spaceport.events import service as events
+from spaceport.kit.db import utcnow
+from spaceport.kit.errors import Conflict, Forbidden, invalid
+from spaceport.kit.money import round2
+from spaceport.kit.serialize import to_api
+from spaceport.organizations.models import Organization
+from spaceport.payments import service as payments
+
+DEFAULT_DUE_DAYS = 30  # COMPAT §6.3
+DEFAULT_VALID_DAYS = 30
+TEXTS = ("note", "signature", "footer")
+
+
+# -- answers ---------------------------------------------------------------------------------
+
+
+def answer(document: Document, parse_smartcodes: bool = True) -> dict[str, Any]:
+    """The document as the API answers it: the type's own dates only (COMPAT §6.3), smart
+    codes parsed unless asked not to (COMPAT §6.10)."""
+    body = to_api(document)
+    for name in ALL_TYPE_DATES - set(TYPE_DATES[document.type]):
+        body.pop(name, None)
+    return smartcodes.parse_fields(body) if parse_smartcodes else body
+
+
+def record(session: Session, document: Document, action: events.Action) -> None:
+    events.record(session, "document", action, document.organization_id, answer(document))
+
+
+# -- dates (COMPAT §6.3) ---------------------------------------------------------------------
+
+
+def default_dates(
+    session: Session, organization: Organization, document: Document, given: dict[str, Any]
+) -> None:
+    day = local_date(document.date, organization)
+
+    def days(name: str, fallback: int) -> timedelta:
+        return timedelta(days=int(defaults.value_of(session, organization.id, name, fallback)))
+
+    if document.type == "invoice":
+        document.date_due = given.get("date_due") or midnight(
+            day + days("invoice_dueDays", DEFAULT_DUE_DAYS)
+        )
+        document.date_service = given.get("date_service") or document.date
+        document.date_service_to = given.get("date_service_to")
+    elif document.type == "estimate":
+        document.date_valid_till = given.get("date_valid_till") or midnight(
+            day + days("estimate_validTillDays", DEFAULT_VALID_DAYS)
+        )
+    elif document.type == "advance":
+        document.date_paid = given.get("date_paid") or document.date
+
+
+# -- content -----------------------------------------------------------------------------------
+
+
+def fill_content(
+    session: Session,
+    organization: Organization,
+    document: Document,
+    data: DocumentFields,
+    *,
+    new: bool,
+) -> None:
+    """Client, issuer, lines and totals from what the caller gave (create, replace, update)."""
+    given = data.model_fields_set
+    if new or given & {"client_id", "document_client"}:
+        client_id, client = assembly.resolve_client(
+            session, organization.id, data.client_id, data.document_client
+        )
+        document.client_id, document.document_client = client_id, client
+    if new or given & {"unit_id", "document_issuer"}:
+        document.unit_id = data.unit_id if "unit_id" in given else document.unit_id
+        document.document_issuer = assembly.issuer_snapshot(
+            session, organization, document.unit_id, data.document_issuer
+        )
+    if data.document_items is not None:
+        context = assembly.LineContext(
+            session,
+            organization.id,
+            document.client_id,
+            local_date(document.date, organization),
+            bool(data.load),
+        )
+        document.document_items = [
+            assembly.build_line(context, item) for item in data.document_items
+        ]
+    recompute(session, document)
+
+
+def recompute(session: Session, document: Document) -> None:
+    """Totals from the lines and the payments, in the same transaction (COMPAT §6.8, §6.9)."""
+    rounding = defaults.value_of(session, document.organization_id, "tax_rounding", "line")
+    lines = [dict(line) for line in document.document_items]
+    totals = assembly.apply_totals(lines, document.decimal_places, str(rounding))
+    document.document_items = lines
+    document.total = totals.total
+    document.total_discount = totals.total_discount
+    document.total_with_tax = totals.total_with_tax
+    document.document_taxes = [summary(s) for s in totals.taxes]
+    document.document_reverse_taxes = [summary(s) for s in totals.reverse_taxes]
+    document.has_unit = any(line.get("unit") for line in lines)
+    convert(document)
+    payments.settle(session, document)
+
+
+def summary(tax: Any) -> dict[str, Any]:
+    return {"tax": tax.tax, "taxId": tax.tax_id, "base": tax.base, "totalTax": tax.total_tax}
+
+
+def convert(document: Document) -> None:
+    """COMPAT §6.12: totals in the organization's currency when the document is in another."""
+    rate = document.document_conversion_rate
+    if isinstance(rate, dict) and rate.get("rate") is not None:
+        factor = Decimal(rate["rate"])
+        document.total_converted = round2(document.total * factor)
+        document.total_with_tax_converted = round2(document.total_with_tax * factor)
+    else:
+        document.total_converted = document.total_with_tax_converted = None
+
+
+def set_currency(
+    session: Session, organization: Organization, document: Document, data: DocumentFields
+) -> None:
+    home = str(defaults.value_of(session, organization.id, "currencyId", "EUR"))
+    document.currency_id = (data.currency_id or document.currency_id or home).upper()
+    if data.document_conversion_rate is not None:
+        document.document_conversion_rate = (
+            data.document_conversion_rate
+        )  # "can be manually populated"
+    elif document.currency_id != home:
+        day = local_date(document.date, organization)
+        found = currency.conversion_rate(document.currency_id, home, day)
+        document.document_conversion_rate = found if found is not None else []
+    else:
+        document.document_conversion_rate = []
+
+
+def default_texts(session: Session, document: Document, data: DocumentFields) -> None:
+    """COMPAT §6.10: note, signature and footer default to the `<type>_note` ... Defaults."""
+    for name in TEXTS:
+        if name in data.model_fields_set:
+            setattr(document, name, getattr(data, name))
+        elif getattr(document, name) is None:
+            value = defaults.value_of(session, document.organization_id, f"{document.type}_{name}")
+            setattr(document, name, None if value is None else str(value))
+
+
+# -- numbering (COMPAT §6.2) -----------------------------------------------------------------
+
+
+def assign_number(
+    session: Session, organization: Organization, document: Document, number: str | None
+) -> None:
+    if document.draft:
+        document.number = None
+        return
+    if number:
+        if not is_unique_number(session, organization.id, document.type, number, document.id):
+            raise invalid("number", f"{number!r} is already used by another {document.type}")
+        numbering.follow_given_number(
+            session, organization.id, document.type, document.unit_id, number
+        )
+        document.number = number
+        return
+    year = local_date(document.date, organization).year
+    document.number = numbering.issue_number(
+        session, organization.id, document.type, year, document.unit_id
+    )
+
+
+def is_unique_number(
+    session: Session, organization_id: str, type_: str, number: str, except_id: str | None = None
+) -> bool:
+    stmt = select(Document.id).where(
+        Document.organization_id == organization_id,
+        Document.type == type_,
+        Document.number == number,
+    )
+    if except_id:
+        stmt = stmt.where(Document.id != except_id)
+    return session.scalar(stmt.limit(1)) is None
+
+
+# -- use cases -----------------------------------------------------------------------------------
+
+
+def create(
+    session: Session, organization: Organization, account_id: str, data: DocumentCreate
+) -> Document:
+    if data.draft and data.type != "invoice":
+        raise invalid("draft", "Only invoices can be drafts")
+    if data.unique_id and _unique_id_used(session, organization.id, data.unique_id):
+        raise Conflict(f"A document with uniqueId {data.unique_id!r} already exists")
+    if data.document_items is None:
+        raise invalid("_documentItems", "is required")
+    document = Document(
+        organization_id=organization.id,
+        account_id=account_id,
+        type=data.type,
+        date=data.date or utcnow(),
+        draft=bool(data.draft),
+        unique_id=data.unique_id,
+        decimal_places=4 if data.decimal_places is None else data.decimal_places,
+        reference=data.reference,
+        document_ids=data.document_ids or [],
+        validate_eslog=data.validate_eslog,
+        custom=data.custom or {},
+    )
+    default_dates(session, organization, document, data.given())
+    set_currency(session, organization, document, data)
+    fill_content(session, organization, document, data, new=True)
+    default_texts(session, document, data)
+    assign_number(session, organization, document, data.number)
+    session.add(document)
+    session.flush()
+    for payment in data.payments:  # COMPAT §6.9: in the same transaction
+        payments.add(session, document, payment.given())
+    record(session, document, "create")
+    return document
+
+
+def _unique_id_used(session: Session, organization_id: str, unique_id: str) -> bool:
+    stmt = select(Document.id).where(
+        Document.organization_id == organization_id, Document.unique_id == unique_id
+    )
+    return session.scalar(stmt.limit(1)) is not None
+
+
+def update(
+    session: Session, organization: Organization, document: Document, data: DocumentUpdate
+) -> Document:
+    """COMPAT §6.14: PUT and PATCH update what is given and recompute the totals."""
+    given = data.given()
+    if data.type is not None and data.type != document.type:
+        raise invalid("type", "The type of a document can't be changed")
+    if "draft" in given and data.draft and not document.draft:
+        raise invalid("draft", "A finalized document can't become a draft again")
+    finalizing = document.draft and data.draft is False
+    for name in ("reference", "document_ids", "validate_eslog", "decimal_places", "custom"):
+        if name in given and given[name] is not None:
+            setattr(document, name, given[name])
+    for name in ("date", *(_attr(d) for d in TYPE_DATES[document.type])):
+        if name in given and given[name] is not None:
+            setattr(document, name, given[name])
+    if "currency_id" in given or "document_conversion_rate" in given or "date" in given:
+        set_currency(session, organization, document, data)
+    fill_content(session, organization, document, data, new=False)
+    default_texts(session, document, data)
+    if finalizing:
+        document.draft = False
+        assign_number(session, organization, document, data.number)
+    elif data.number and data.number != document.number and not document.draft:
+        assign_number(session, organization, document, data.number)
+    session.flush()
+    record(session, document, "update")
+    return document
+
+
+def _attr(api_name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in api_name)
+
+
+def replace(
+    session: Session, organization: Organization, document: Document, data: DocumentCreate
+) -> Document:
+    """POST /documents/:id/replace: the document built anew from the body; id, type and the
+    number stay unless a number is given."""
+    if "type" in data.model_fields_set and data.type != document.type:
+        raise invalid("type", "The type of a document can't be changed")
+    if data.document_items is None:
+        raise invalid("_documentItems", "is required")
+    document.date = data.date or document.date
+    for name in ("reference", "note", "signature", "footer", "document_conversion_rate"):
+        setattr(document, name, None)
+    document.document_ids = data.document_ids or []
+    document.custom = data.custom or {}
+    document.decimal_places = 4 if data.decimal_places is None else data.decimal_places
+    document.reference = data.reference
+    default_dates(session, organization, document, data.given())
+    set_currency(session, organization, document, data)
+    fill_content(session, organization, document, data, new=True)
+    default_texts(session, document, data)
+    if data.number and data.number != document.number:
+        assign_number(session, organization, document, data.number)
+    session.flush()
+    record(session, document, "update")
+    return document
+
+
+def delete(session: Session, document: Document) -> None:
+    """COMPAT §6.13: an issued invoice is canceled, never deleted."""
+    if document.type == "invoice" and not document.draft:
+        raise Forbidden("An issued invoice can't be deleted; cancel it instead")
+    document.soft_delete()
+    session.flush()
+    record(session, document, "delete")
+
+
+def set_flag(session: Session, document: Document, name: str, value: bool) -> None:
+    """cancel / uncancel (`canceled`) and mark-sent (`sentSnailMail`)."""
+    setattr(document, name, value)
+    session.flush()
+    record(session, document, "update")

@@ -1,0 +1,81 @@
+"""Payments keep their document's totalPaid, totalDue and paidInFull right (COMPAT §6.9)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from spaceport.documents.models import Document
+from spaceport.events import service as events
+from spaceport.kit.errors import invalid
+from spaceport.kit.money import cut
+from spaceport.kit.serialize import to_api
+from spaceport.payments.models import Payment
+
+EDITABLE = ("type", "amount", "date", "description", "custom")
+
+
+def total_paid(session: Session, document_id: str) -> Decimal:
+    paid = session.scalar(
+        select(func.sum(Payment.amount)).where(
+            Payment.document_id == document_id, Payment.is_deleted.is_(False)
+        )
+    )
+    return Decimal(paid or 0)
+
+
+def settle(session: Session, document: Document) -> None:
+    """totalPaid = Σ payments, totalDue = totalWithTax − totalPaid, paidInFull = totalDue ≤ 0."""
+    session.flush()
+    document.total_paid = total_paid(session, document.id) if document.id else Decimal(0)
+    document.total_due = document.total_with_tax - document.total_paid
+    document.paid_in_full = document.total_due <= 0
+
+
+def add(session: Session, document: Document, values: dict[str, Any]) -> Payment:
+    """A payment without amount pays the document's totalDue; without date, today."""
+    settle(session, document)
+    amount = values.get("amount")
+    payment = Payment(
+        organization_id=document.organization_id,
+        document_id=document.id,
+        type=values["type"],
+        amount=document.total_due if amount is None else _amount(amount),
+        date=values.get("date") or datetime.now(UTC).date(),
+        description=values.get("description"),
+        custom=values.get("custom") or {},
+    )
+    session.add(payment)
+    session.flush()
+    events.record(session, "payment", "create", payment.organization_id, to_api(payment))
+    settle(session, document)
+    return payment
+
+
+def _amount(value: Decimal) -> Decimal:
+    if value != cut(value, 4):
+        raise invalid("amount", "has more than 4 decimals")
+    return value
+
+
+def update(
+    session: Session, payment: Payment, document: Document, values: dict[str, Any]
+) -> Payment:
+    for name in EDITABLE:
+        if name in values and values[name] is not None:
+            setattr(payment, name, _amount(values[name]) if name == "amount" else values[name])
+    session.flush()
+    events.record(session, "payment", "update", payment.organization_id, to_api(payment))
+    settle(session, document)
+    return payment
+
+
+def delete(session: Session, payment: Payment, document: Document) -> None:
+    payment.soft_delete()
+    session.flush()
+    events.record(session, "payment", "delete", payment.organization_id, to_api(payment))
+    settle(session, document)

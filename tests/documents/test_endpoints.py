@@ -3,7 +3,7 @@ written, and the rules of COMPAT §6."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.conftest import Api

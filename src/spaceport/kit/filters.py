@@ -42,6 +42,7 @@ from typing import Any, NoReturn, Protocol, TypeVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     ColumnElement,
@@ -51,6 +52,7 @@ from sqlalchemy import (
     Integer,
     Numeric,
     Select,
+    SmallInteger,
     String,
     Text,
     and_,
@@ -71,7 +73,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import ColumnProperty, InstrumentedAttribute
 from sqlalchemy.types import TypeDecorator
 
-from spaceport.kit.db import Base
+from spaceport.kit.db import Base, Money
 from spaceport.kit.errors import BadRequest
 from spaceport.kit.schemas import _parse_date, _parse_datetime
 from spaceport.kit.serialize import api_columns
@@ -95,6 +97,7 @@ _MAX_INT = 2**62
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
+_DIGITS = re.compile(r"[0-9]+")
 _TRUE = frozenset({"true", "1"})
 _FALSE = frozenset({"false", "0"})
 
@@ -154,6 +157,8 @@ def _json_object(value: Any, part: str) -> dict[str, Any]:
             value = json.loads(value, parse_float=Decimal)
         except ValueError as exc:
             raise _bad(f"`{part}` is not valid JSON ({exc})") from exc
+    if value is None:  # `filter=null`, as JSON.stringify(null) sends it
+        return {}
     if not isinstance(value, Mapping):
         raise _bad(f"`{part}` must be an object")
     return dict(value)
@@ -168,7 +173,7 @@ def _count_param(value: Any, part: str) -> int | None:
         number = value
     elif isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
         number = int(value)
-    elif isinstance(value, Decimal) and value == value.to_integral_value():
+    elif isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
         number = int(value)
     if number is None or not 0 <= number <= _MAX_INT:
         raise _bad(f"`{part}` must be a non-negative integer")
@@ -252,7 +257,7 @@ def _direction(value: Any, prop: str) -> bool:
 
 def _is_index_map(value: Mapping[Any, Any]) -> bool:
     """qs turns `a[0]=x&a[1]=y` into a list, but big or odd indices into {"0": .., "1": ..}."""
-    return bool(value) and all(isinstance(key, str) and key.isdigit() for key in value)
+    return bool(value) and all(isinstance(key, str) and _DIGITS.fullmatch(key) for key in value)
 
 
 def _as_list(value: Any, part: str) -> list[Any]:
@@ -329,7 +334,7 @@ def _path_key(key: str, parent: str) -> str:
     # SQLite's JSON path quotes keys with `"` and cannot escape a quote inside one.
     if not key or '"' in key or "\\" in key:
         raise _bad(f"invalid path segment `{key}` under `{parent}`")
-    return key
+    return _sql_text(key, parent)
 
 
 # --- where: operands --------------------------------------------------------------------------
@@ -399,6 +404,8 @@ class _Typed:
 
 def _kind_of(target: _Target) -> str:
     stored = target.column.type
+    if isinstance(stored, Money):  # fixed-point integers underneath
+        return "money"
     if isinstance(stored, TypeDecorator):  # UTCDateTime is a DateTime underneath
         stored = stored.impl_instance
     for sql_type, name in _KINDS:
@@ -409,7 +416,9 @@ def _kind_of(target: _Target) -> str:
 
 _KINDS: list[tuple[type[Any], str]] = [
     (Boolean, "bool"),
-    (Integer, "int"),
+    (SmallInteger, "int16"),
+    (BigInteger, "int64"),
+    (Integer, "int32"),
     (Numeric, "decimal"),
     (DateTime, "datetime"),
     (Date, "date"),
@@ -420,12 +429,24 @@ _KINDS: list[tuple[type[Any], str]] = [
 def _coerce_bool(raw: Any, part: str) -> bool:
     if isinstance(raw, bool):
         return raw
-    text = raw.strip().lower() if isinstance(raw, str) else raw
-    if text in _TRUE or text == 1:
+    text = str(raw).strip().lower() if isinstance(raw, str | int) else None
+    if text in _TRUE:
         return True
-    if text in _FALSE or text == 0:
+    if text in _FALSE:
         return False
     raise _bad(f"`{part}` expects true or false, got `{raw}`")
+
+
+def _integers(bits: int) -> Callable[[Any, str], int]:
+    """Integers that fit the column: PostgreSQL casts the bound value to its type."""
+
+    def coerce(raw: Any, part: str) -> int:
+        number = _coerce_int(raw, part)
+        if not -(2**bits) <= number < 2**bits:
+            raise _bad(f"`{part}` is out of range: `{raw}`")
+        return number
+
+    return coerce
 
 
 def _coerce_int(raw: Any, part: str) -> int:
@@ -436,7 +457,7 @@ def _coerce_int(raw: Any, part: str) -> int:
         number = int(raw)
     elif isinstance(raw, Decimal) and raw.is_finite() and raw == raw.to_integral_value():
         number = int(raw)
-    if number is None or abs(number) > _MAX_INT:
+    if number is None:
         raise _bad(f"`{part}` expects an integer, got `{raw}`")
     return number
 
@@ -450,6 +471,15 @@ def _coerce_decimal(raw: Any, part: str) -> Decimal:
     # a bound far beyond any stored amount would overflow PostgreSQL's numeric input
     if number is None or not number.is_finite() or abs(number.adjusted()) > 100:
         raise _bad(f"`{part}` expects a number, got `{raw}`")
+    return number
+
+
+def _coerce_money(raw: Any, part: str) -> Decimal:
+    """An amount as Money stores it: whole ten-thousandths that fit in a BIGINT."""
+    number = _coerce_decimal(raw, part)
+    scaled = number.scaleb(Money.SCALE)
+    if scaled != scaled.to_integral_value() or abs(scaled) >= 2**63:
+        raise _bad(f"`{part}` expects an amount with at most {Money.SCALE} decimals, got `{raw}`")
     return number
 
 
@@ -479,14 +509,28 @@ def _coerce_string(raw: Any, part: str) -> str:
     if isinstance(raw, bool):
         return "true" if raw else "false"
     if isinstance(raw, str | int | Decimal | float):
-        return str(raw)
+        return _sql_text(str(raw), part)
     raise _bad(f"`{part}` expects a text value, got `{raw}`")
+
+
+def _sql_text(text: str, part: str) -> str:
+    """Text both drivers can send: PostgreSQL refuses NUL, UTF-8 refuses lone surrogates."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _bad(f"`{part}` is not valid UTF-8 text") from None
+    if "\x00" in text:
+        raise _bad(f"`{part}` contains a NUL character")
+    return text
 
 
 _COERCE: dict[str, Callable[[Any, str], Any]] = {
     "bool": _coerce_bool,
-    "int": _coerce_int,
+    "int16": _integers(15),
+    "int32": _integers(31),
+    "int64": _integers(63),
     "decimal": _coerce_decimal,
+    "money": _coerce_money,
     "datetime": _coerce_datetime,
     "date": _coerce_date,
     "string": _coerce_string,
@@ -513,7 +557,10 @@ def _loose(raw: Any, part: str) -> _Loose | None:
         return _Loose(str(raw), number=_coerce_decimal(raw, part))
     if not isinstance(raw, str):
         raise _bad(f"`{part}` expects a value, got `{raw}`")
-    number = _coerce_decimal(raw, part) if _NUMBER.fullmatch(raw) else None
+    _sql_text(raw, part)
+    number = Decimal(raw) if _NUMBER.fullmatch(raw) else None
+    if number is not None and abs(number.adjusted()) > 100:  # "1e999": only ever a string
+        number = None
     boolean = {"true": True, "false": False}.get(raw)
     return _Loose(raw, number=number, boolean=boolean, null=raw == "null")
 
@@ -635,7 +682,9 @@ class _Json:
         if self.ctx.postgres:
             return value
         # SQLite's JSON numbers are 64-bit integers or doubles: bind the same kind
-        return int(value) if value == value.to_integral_value() else float(value)
+        if value == value.to_integral_value() and abs(value) < 2**63:
+            return int(value)
+        return float(value)
 
     def text(self, part: str) -> Expr:
         return self.node.text()
@@ -825,6 +874,7 @@ _SIMPLE_OPERATORS: dict[str, Callable[[_Operand, Any, str], Expr]] = {
 def _regex_op(operand: _Operand, op: str, arg: Any, mods: Mapping[str, Any], part: str) -> Expr:
     if not isinstance(arg, str | int | Decimal) or isinstance(arg, bool):
         raise _bad(f"`{part}` needs a pattern")
+    _sql_text(str(arg), part)
     ignore_case = _ignore_case(mods.get("options"), part) or op in ("ilike", "nilike")
     if op == "regexp":
         pattern = _regexp_pattern(str(arg), ignore_case, part)
@@ -850,7 +900,8 @@ def _ignore_case(options: Any, part: str) -> bool:
 _REGEX_SPECIAL = frozenset(".^$*+?{}[]\\|()")
 _ESCAPES = frozenset("dDwWsSAZntrfv")  # meaning the same to Python's re and PostgreSQL
 _CLASS_ESCAPES = frozenset("dwsntrfv")
-_REPEAT = re.compile(r"\{(\d+)(?:,(\d*))?\}")
+_REPEAT = re.compile(r"\{([0-9]+)(?:,([0-9]*))?\}")
+_MAX_COPIES = 10_000
 _JS_LITERAL = re.compile(r"/(.*)/([a-z]*)", re.DOTALL)
 
 
@@ -900,37 +951,50 @@ def _portable_regex(text: str, part: str) -> str:
 
 
 class _RegexScanner:
+    """One pass over a pattern: rejects what the engines read differently, rewrites `$`, and
+    bounds the copies that nested `{m,n}` expand to (PostgreSQL refuses a "too complex" one)."""
+
     def __init__(self, text: str, part: str) -> None:
         self.text = text
         self.part = part
         self.out: list[str] = []
         self.pos = 0
         self.after_quantifier = False
+        self.groups: list[int] = []  # per open group: the most copies of one atom inside
+        self.copies = 1  # copies of the atom just read
 
     def rewrite(self) -> str:
         while self.pos < len(self.text):
             char = self.text[self.pos]
-            quantifier = False
+            quantifier = char in "*+?{"
+            if char == "+" and self.after_quantifier:
+                self._reject("possessive quantifiers")
             if char == "\\":
                 self._escape(_ESCAPES)
             elif char == "[":
                 self._char_class()
             elif char == "{":
                 self._repeat()
-                quantifier = True
-            elif char == "+" and self.after_quantifier:
-                self._reject("possessive quantifiers")
-            elif char == "(" and self.text.startswith("(?", self.pos):
-                self._group_extension()
+            elif char == "(":
+                self._open_group()
+            elif char == ")":
+                self._emit(")", 1)
+                self._atom(self.groups.pop() if self.groups else 1)
             else:
                 self._emit("\\Z" if char == "$" else char, 1)
-                quantifier = char in "*+?"
+                if not quantifier:
+                    self._atom(1)
             self.after_quantifier = quantifier
         return "".join(self.out)
 
     def _emit(self, piece: str, length: int) -> None:
         self.out.append(piece)
         self.pos += length
+
+    def _atom(self, copies: int) -> None:
+        self.copies = copies
+        if self.groups:
+            self.groups[-1] = max(self.groups[-1], copies)
 
     def _reject(self, what: str) -> NoReturn:
         raise _bad(f"`{self.part}`: {what} are not supported in regular expressions")
@@ -945,6 +1009,7 @@ class _RegexScanner:
         if escaped.isalnum() and escaped not in allowed:
             self._reject(f"escapes like `\\{escaped}`")
         self._emit(self.text[self.pos : self.pos + 2], 2)
+        self._atom(1)
 
     def _char_class(self) -> None:
         start = self.pos
@@ -962,19 +1027,26 @@ class _RegexScanner:
             else:
                 self._emit(self.text[self.pos], 1)
         self._emit("]", 1)
+        self._atom(1)
 
     def _repeat(self) -> None:
         match = _REPEAT.match(self.text, self.pos)
         if match is None:  # Python reads a stray `{` as a literal, PostgreSQL may not
             self._reject("`{` outside a repetition like `{2,3}`")
-        if any(int(bound) > 255 for bound in match.groups() if bound):
+        bounds = [int(bound) for bound in match.groups() if bound]
+        if max(bounds) > 255:
             self._reject("repetitions above 255")
+        self._atom(self.copies * max(bounds))
+        if self.copies > _MAX_COPIES:
+            self._reject(f"nested repetitions beyond {_MAX_COPIES} copies")
         self._emit(match.group(0), len(match.group(0)))
 
-    def _group_extension(self) -> None:
-        if not self.text.startswith("(?:", self.pos):
+    def _open_group(self) -> None:
+        opening = "(?:" if self.text.startswith("(?:", self.pos) else "("
+        if opening == "(" and self.text.startswith("(?", self.pos):
             self._reject("group extensions other than `(?:`")
-        self._emit("(?:", 3)
+        self._emit(opening, len(opening))
+        self.groups.append(1)
 
 
 # --- near -------------------------------------------------------------------------------------

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from spaceport.kit.db import Base
 from spaceport.kit.filters import (
     Filter,
     apply_filter,
-    compile_where,
+    count_stmt,
     parse_filter,
     parse_where,
     project,
@@ -39,12 +39,8 @@ def count(
     query: Mapping[str, Any],
 ) -> int:
     """COMPAT §4.5: count takes `where` only; soft-deleted instances never count."""
-    stmt = select(func.count()).select_from(model).where(*conditions)
-    where = parse_where(query)
-    if where:
-        stmt = stmt.where(compile_where(where, model, dialect_of(session)))
-    if hasattr(model, "is_deleted"):
-        stmt = stmt.where(model.is_deleted.is_(False))  # type: ignore[attr-defined]
+    base = select(model.id).where(*conditions)  # type: ignore[attr-defined]
+    stmt = count_stmt(base, parse_where(query), model, dialect_of(session))
     return session.scalar(stmt) or 0
 
 

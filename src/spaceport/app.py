@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from anyio import to_thread
 from fastapi import FastAPI
 from sqlalchemy import text
 
@@ -57,6 +59,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Endpoints run in threads; under the GIL a few threads do more than many.
+        to_thread.current_default_thread_limiter().total_tokens = settings.threads
         yield
         if database is None:
             db.dispose()
@@ -70,6 +74,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.settings = settings
     app.state.database = db
+    app.state.write_gate = asyncio.Lock()
     install_error_handlers(app)
     app.add_exception_handler(Replay, replay)
     document_bodies(ROUTERS)

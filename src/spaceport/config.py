@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     rate_limit: str = "100/second"
     redis_url: str | None = None
     public_url: str = "http://127.0.0.1:8000"
+    threads: int = 8  # endpoint threads per API process
 
 
 @lru_cache

@@ -37,13 +37,15 @@ def launch_code(request: Request) -> str | None:
     return header or request.query_params.get("access_token") or None
 
 
+def valid(token: AccessToken | None, purpose: str) -> bool:
+    if token is None or token.purpose != purpose:
+        return False
+    return token.ttl < 0 or token.created + timedelta(seconds=token.ttl) > utcnow()
+
+
 def token_for(session: Session, code: str, purpose: str = "login") -> AccessToken | None:
     token = session.get(AccessToken, code_hash(code))
-    if token is None or token.purpose != purpose:
-        return None
-    if token.ttl >= 0 and token.created + timedelta(seconds=token.ttl) <= utcnow():
-        return None
-    return token
+    return token if valid(token, purpose) else None
 
 
 @dataclass(frozen=True)
@@ -64,11 +66,18 @@ class Caller:
 
 def current_caller(request: Request, session: Db) -> Caller:
     code = launch_code(request)
-    token = token_for(session, code) if code else None
-    account = session.get(Account, token.account_id) if token else None
-    if token is None or account is None:
+    found = (
+        session.execute(
+            select(AccessToken, Account)
+            .join(Account, Account.id == AccessToken.account_id)
+            .where(AccessToken.id == code_hash(code))
+        ).first()
+        if code
+        else None
+    )
+    if found is None or not valid(found[0], "login"):
         raise Unauthorized()
-    return Caller(account, token)
+    return Caller(found[1], found[0])
 
 
 def optional_caller(request: Request, session: Db) -> Caller | None:

@@ -34,6 +34,7 @@ def prepare(
     session: Session, organization_id: str, values: dict[str, Any], default: Default | None
 ) -> dict[str, Any]:
     """`name` is unique per organization and can't be updated (COMPAT §7.2)."""
+    forget(session, organization_id)
     if default is None:
         if find(session, organization_id, values["name"]) is not None:
             raise invalid("name", f"A Default named {values['name']!r} already exists")
@@ -47,7 +48,19 @@ def prepare(
     return values
 
 
-defaults = Resource(Default, "default", "defaults", DefaultCreate, DefaultUpdate, prepare=prepare)
+def before_delete(session: Session, default: Default) -> None:
+    forget(session, default.organization_id)
+
+
+defaults = Resource(
+    Default,
+    "default",
+    "defaults",
+    DefaultCreate,
+    DefaultUpdate,
+    prepare=prepare,
+    guard_delete=before_delete,
+)
 
 
 def defaults_of(session: Session, organization_ids: list[str]) -> dict[str, list[Default]]:
@@ -68,9 +81,24 @@ def find(session: Session, organization_id: str, name: str) -> Default | None:
     ).first()
 
 
+def values_of(session: Session, organization_id: str) -> dict[str, Any]:
+    """All of the organization's Defaults by name, read once per transaction."""
+    cache: dict[str, dict[str, Any]] = session.info.setdefault("defaults", {})
+    if organization_id not in cache:
+        rows = session.execute(
+            select(Default.name, Default.value).where(Default.organization_id == organization_id)
+        )
+        cache[organization_id] = {name: value for name, value in rows}
+    return cache[organization_id]
+
+
+def forget(session: Session, organization_id: str) -> None:
+    session.info.get("defaults", {}).pop(organization_id, None)
+
+
 def value_of(session: Session, organization_id: str, name: str, fallback: Any = None) -> Any:
-    found = find(session, organization_id, name)
-    return fallback if found is None or found.value is None else found.value
+    value = values_of(session, organization_id).get(name)
+    return fallback if value is None else value
 
 
 def create(session: Session, organization_id: str, name: str, value: Any) -> Default:

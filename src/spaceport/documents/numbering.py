@@ -58,14 +58,17 @@ def _ensure_counter(
 def issue_number(
     session: Session, organization_id: str, type_: str, year: int, unit_id: str | None
 ) -> str:
-    """Take the next number of the sequence."""
-    _ensure_counter(session, organization_id, type_, year, unit_id)
-    sequence = session.execute(
+    """Take the next number of the sequence (the counter is created on first use)."""
+    advance = (
         update(DocumentCounter)
         .where(*_key(organization_id, type_, year, unit_id))
         .values(last=DocumentCounter.last + 1)
         .returning(DocumentCounter.last)
-    ).scalar_one()
+    )
+    sequence = session.execute(advance).scalar()
+    if sequence is None:
+        _ensure_counter(session, organization_id, type_, year, unit_id)
+        sequence = session.execute(advance).scalar_one()
     return format_number(year, sequence)
 
 

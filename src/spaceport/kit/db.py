@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
+import threading
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -125,8 +126,10 @@ class SoftDeleted:
 class Database:
     """The engine and its two kinds of transaction: reading ones and writing ones.
 
-    On SQLite a writing transaction starts with BEGIN IMMEDIATE, so concurrent writers queue
-    on the busy timeout instead of failing when a reader upgrades; readers never wait (WAL)."""
+    SQLite has one writer at a time (DESIGN). A writing transaction starts with BEGIN
+    IMMEDIATE, so writers of different processes queue on the busy timeout instead of failing
+    when a reader upgrades; within a process they queue on a lock, first come first served,
+    instead of sleeping in SQLite's busy handler. Readers never wait (WAL)."""
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -135,6 +138,7 @@ class Database:
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         writer = self.engine.execution_options(spaceport_write=True)
         self._write = sessionmaker(writer, expire_on_commit=False)
+        self._one_writer = threading.Lock() if self.dialect == "sqlite" else nullcontext()
 
     def session(self, *, write: bool) -> Session:
         return (self._write if write else self._read)()
@@ -142,7 +146,7 @@ class Database:
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[Session]:
         """One transaction: committed when the block ends normally, rolled back otherwise."""
-        with self.session(write=write) as session:
+        with self._one_writer if write else nullcontext(), self.session(write=write) as session:
             try:
                 yield session
                 session.commit()

@@ -5,8 +5,8 @@ Only this package knows which database it runs on (DESIGN: "nothing outside kit/
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from decimal import Decimal

@@ -87,7 +87,7 @@ def test_launch_code_raw_bearer_or_query(client: TestClient) -> None:
         {"headers": {"Authorization": f"Bearer {api.code}"}},
         {"params": {"access_token": api.code}},
     ):
-        response = client.get("/v1/accounts/authorized", **kwargs)  # type: ignore[arg-type]
+        response = client.get("/v1/accounts/authorized", **kwargs)
         assert response.status_code == 200 and response.json()["id"] == api.account_id
     assert client.get("/v1/accounts/authorized").status_code == 401
     assert (
@@ -217,9 +217,11 @@ def test_verification(client: TestClient, inbox: Inbox) -> None:
     api = Api(client)
     assert api.get(f"/v1/accounts/{api.account_id}/is-verified").json() == {"isVerified": False}
     assert api.post(f"/v1/accounts/{api.account_id}/send-verification").json() == {"success": True}
-    body = inbox.to(api.email)[-1].get_payload()
-    text = body[0].get_payload(decode=True).decode() if isinstance(body, list) else str(body)
-    link = re.search(r"(/v1/accounts/confirm\?\S+)", text)
+    message = inbox.to(api.email)[-1]
+    plain = next(part for part in message.walk() if part.get_content_type() == "text/plain")
+    text = plain.get_payload(decode=True)
+    assert isinstance(text, bytes)
+    link = re.search(r"(/v1/accounts/confirm\?\S+)", text.decode())
     assert link
     assert client.get(link.group(1)).json() == {"success": True}
     assert api.get(f"/v1/accounts/{api.account_id}/is-verified").json() == {"isVerified": True}

@@ -431,3 +431,36 @@ def test_documents_are_booked_to_categories(api: Api, organization: dict[str, An
     assert changed.json()["amount"] == 99
     assert api.delete(f"/v1/documentCategories/{by_id['id']}").json() == {"count": 1}
     assert api.post(url, data={"categoryAlias": "nope"}).status_code == 422
+
+
+def test_a_unit_issues_with_its_own_sequence(api: Api, organization: dict[str, Any]) -> None:
+    org_id = organization["id"]
+    year = datetime.now(UTC).year
+    unit = api.post(
+        f"/v1/organizations/{org_id}/units",
+        data={"name": "Shop Koper", "city": "Koper", "country": "Slovenia"},
+    ).json()
+    create(api, org_id, json=simple())
+    shop = create(api, org_id, json=simple(unitId=unit["id"]))
+    assert shop["number"] == f"{year}-00001" and shop["unitId"] == unit["id"]
+    assert (
+        shop["_documentIssuer"]["name"] == "Shop Koper"
+        and shop["_documentIssuer"]["city"] == "Koper"
+    )
+    assert create(api, org_id, json=simple())["number"] == f"{year}-00002"
+    assert create(api, org_id, json=simple(unitId=unit["id"]))["number"] == f"{year}-00002"
+
+
+def test_document_tax_rounding_default(api: Api, organization: dict[str, Any]) -> None:
+    org_id = organization["id"]
+    lines = [{"name": "x", "price": 241.67, "_documentItemTaxes": [{"rate": 20}]}] * 50
+    by_line = create(api, org_id, json={"_documentClient": {"name": "A"}, "_documentItems": lines})
+    assert by_line["_documentTaxes"][0]["totalTax"] == 2416.5
+    api.post(
+        f"/v1/organizations/{org_id}/defaults", json={"name": "tax_rounding", "value": "document"}
+    )
+    by_document = create(
+        api, org_id, json={"_documentClient": {"name": "A"}, "_documentItems": lines}
+    )
+    assert by_document["_documentTaxes"][0]["totalTax"] == 2416.7
+    assert by_document["totalWithTax"] == 14500.2

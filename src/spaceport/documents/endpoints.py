@@ -164,11 +164,16 @@ def last_doc_number(
 
 @router.get("/organizations/{id}/is-unique-doc-number")
 def is_unique_doc_number(
-    session: Db, scope: Scope = in_organization, number: str = "", type: str | None = None
+    session: Db,
+    scope: Scope = in_organization,
+    number: str = "",
+    type: str | None = None,
+    unitId: str | None = None,
 ) -> Any:
     if not number:
         raise invalid("number", "is required")
-    unique = service.is_unique_number(session, scope.organization_id, document_type(type), number)
+    kind = document_type(type)
+    unique = service.is_unique_number(session, scope.organization_id, kind, number, unitId)
     return ApiResponse({"isUnique": unique})
 
 

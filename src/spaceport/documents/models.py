@@ -26,8 +26,9 @@ ALL_TYPE_DATES = frozenset(d for dates in TYPE_DATES.values() for d in dates)
 class Document(Model, SoftDeleted):
     __tablename__ = "documents"
     __table_args__ = (
-        # COMPAT §6.2: a number is unique per type in the organization, and never reused.
-        UniqueConstraint("organization_id", "type", "number"),
+        # COMPAT §6.2: a number is unique per type in the organization (in each unit's own
+        # sequence when a unit issues), and never reused.
+        UniqueConstraint("organization_id", "type", "numbering_unit", "number"),
         # COMPAT §6.11: a uniqueId is used once per organization.
         UniqueConstraint("organization_id", "unique_id"),
         Index("ix_documents_organization_date", "organization_id", "date"),
@@ -37,6 +38,8 @@ class Document(Model, SoftDeleted):
     organization_id: Mapped[str] = mapped_column(String(24), ForeignKey("organizations.id"))
     account_id: Mapped[str | None] = mapped_column(String(24))
     unit_id: Mapped[str | None] = mapped_column(String(24))
+    # the unit whose sequence numbered the document, "" for the organization's own
+    numbering_unit: Mapped[str] = mapped_column(String(24), default="", info={"private": True})
     number: Mapped[str | None] = mapped_column(String(64))
     type: Mapped[str] = mapped_column(String(16), default="invoice")
     date: Mapped[datetime]

@@ -169,11 +169,15 @@ def default_texts(session: Session, document: Document, data: DocumentFields) ->
 def assign_number(
     session: Session, organization: Organization, document: Document, number: str | None
 ) -> None:
+    document.numbering_unit = document.unit_id or ""
     if document.draft:
         document.number = None
         return
     if number:
-        if not is_unique_number(session, organization.id, document.type, number, document.id):
+        unique = is_unique_number(
+            session, organization.id, document.type, number, document.unit_id, document.id
+        )
+        if not unique:
             raise invalid("number", f"{number!r} is already used by another {document.type}")
         numbering.follow_given_number(
             session, organization.id, document.type, document.unit_id, number
@@ -187,11 +191,17 @@ def assign_number(
 
 
 def is_unique_number(
-    session: Session, organization_id: str, type_: str, number: str, except_id: str | None = None
+    session: Session,
+    organization_id: str,
+    type_: str,
+    number: str,
+    unit_id: str | None = None,
+    except_id: str | None = None,
 ) -> bool:
     stmt = select(Document.id).where(
         Document.organization_id == organization_id,
         Document.type == type_,
+        Document.numbering_unit == (unit_id or ""),
         Document.number == number,
     )
     if except_id:

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-20 23:53:39.173279
+Create Date: 2026-11-21 00:14:09.136478
 """
 
 from __future__ import annotations
@@ -156,6 +156,7 @@ def upgrade() -> None:
         sa.Column("organization_id", sa.String(length=24), nullable=False),
         sa.Column("account_id", sa.String(length=24), nullable=True),
         sa.Column("unit_id", sa.String(length=24), nullable=True),
+        sa.Column("numbering_unit", sa.String(length=24), nullable=False),
         sa.Column("number", sa.String(length=64), nullable=True),
         sa.Column("type", sa.String(length=16), nullable=False),
         sa.Column("date", spaceport.kit.db.UTCDateTime(timezone=True), nullable=False),
@@ -237,7 +238,7 @@ def upgrade() -> None:
             ["organizations.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("organization_id", "type", "number"),
+        sa.UniqueConstraint("organization_id", "type", "numbering_unit", "number"),
         sa.UniqueConstraint("organization_id", "unique_id"),
     )
     with op.batch_alter_table("documents", schema=None) as batch_op:

@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from spaceport.kit.db import Model, SoftDeleted
+from spaceport.parties import PartyColumns
 
 # What the search looks in (besides the name, which also ranks the matches).
 SEARCHED = ("name", "email", "address", "city", "tax_number", "company_number", "contact", "phone")
@@ -20,7 +21,7 @@ def search_key(text: str | None) -> str:
     return (text or "").strip().casefold()
 
 
-class Client(Model, SoftDeleted):
+class Client(PartyColumns, Model, SoftDeleted):
     __tablename__ = "clients"
     __table_args__ = (
         # listing pages by id within an organization (COMPAT §4.2)
@@ -33,22 +34,8 @@ class Client(Model, SoftDeleted):
 
     organization_id: Mapped[str] = mapped_column(String(24), ForeignKey("organizations.id"))
     name: Mapped[str]
-    address: Mapped[str | None]
-    address2: Mapped[str | None]
-    city: Mapped[str | None]
-    zip: Mapped[str | None]
-    state: Mapped[str | None]
-    country: Mapped[str | None]
-    tax_number: Mapped[str | None]
     tax_subject: Mapped[bool] = mapped_column(default=False)
-    company_number: Mapped[str | None]
-    iban: Mapped[str | None] = mapped_column(info={"api": "IBAN"})
-    bank: Mapped[str | None]
-    swift: Mapped[str | None] = mapped_column(info={"api": "SWIFT"})
-    website: Mapped[str | None]
-    email: Mapped[str | None]
     contact: Mapped[str | None]
-    phone: Mapped[str | None]
     is_end_customer: Mapped[bool] = mapped_column(default=False)
     # Derived, never answered: case-folded keys for email matching and search.
     name_key: Mapped[str] = mapped_column(default="", info=PRIVATE)

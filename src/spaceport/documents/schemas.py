@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import AliasChoices, Field
 
 from spaceport.kit.schemas import Amount, ApiDate, ApiDateTime, ApiModel
+from spaceport.parties import PartyFields
 
 DocumentType = Literal["invoice", "estimate", "advance", "credit-note", "delivery-note"]
 PaymentType = Literal["bank", "online", "paypal", "cash", "card", "crypto", "coupon", "other"]
@@ -46,25 +47,11 @@ class DocumentItemIn(ApiModel):
     document_item_taxes: list[ItemTaxIn] = Field(default_factory=list, alias="_documentItemTaxes")
 
 
-class PartyIn(ApiModel):
+class PartyIn(PartyFields):
     """`_documentClient` and `_documentIssuer`: the keys a caller gives win (COMPAT §6.4, 6.5)."""
 
     name: str | None = None
-    address: str | None = None
-    address2: str | None = None
-    city: str | None = None
-    zip: str | None = None
-    state: str | None = None
-    country: str | None = None
-    tax_number: str | None = None
     tax_subject: bool | None = None
-    company_number: str | None = None
-    iban: str | None = Field(default=None, alias="IBAN")
-    bank: str | None = None
-    swift: str | None = Field(default=None, alias="SWIFT")
-    website: str | None = None
-    email: str | None = None
-    phone: str | None = None
     contact: str | None = None
     is_end_customer: bool | None = None
     custom: dict[str, Any] | None = None

@@ -4,24 +4,12 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from spaceport.kit.schemas import ApiModel, Custom
+from spaceport.kit.schemas import Custom
+from spaceport.parties import PartyFields
 
 
-class OrganizationFields(ApiModel):
-    address: str | None = None
-    address2: str | None = None
-    city: str | None = None
-    zip: str | None = None
-    state: str | None = None
-    tax_number: str | None = None
+class OrganizationFields(PartyFields):
     tax_subject: bool | None = None
-    company_number: str | None = None
-    iban: str | None = Field(default=None, alias="IBAN")
-    bank: str | None = None
-    swift: str | None = Field(default=None, alias="SWIFT")
-    website: str | None = None
-    email: str | None = None
-    phone: str | None = None
     locale: str | None = None
     timezone: str | None = None
     size: str | None = None

@@ -4,25 +4,12 @@ from typing import Any
 
 from pydantic import Field
 
-from spaceport.kit.schemas import ApiModel, Custom
+from spaceport.kit.schemas import Custom
+from spaceport.parties import PartyFields
 
 
-class UnitFields(ApiModel):
-    address: str | None = None
-    address2: str | None = None
-    city: str | None = None
-    zip: str | None = None
-    state: str | None = None
-    country: str | None = None
+class UnitFields(PartyFields):
     country_alpha2_code: str | None = None
-    tax_number: str | None = None
-    company_number: str | None = None
-    iban: str | None = Field(default=None, alias="IBAN")
-    bank: str | None = None
-    swift: str | None = Field(default=None, alias="SWIFT")
-    website: str | None = None
-    email: str | None = None
-    phone: str | None = None
     business_type: str | None = None
 
 

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from spaceport.access.authorization import Scope, organization_scope
 from spaceport.clients.models import Client
 from spaceport.documents import numbering, service, statistics
-from spaceport.documents.dates import local_date
 from spaceport.documents.models import TYPES, Document
 from spaceport.documents.schemas import DocumentCreate, DocumentUpdate
 from spaceport.kit import listing
@@ -23,6 +22,7 @@ from spaceport.kit.json import ApiResponse
 from spaceport.kit.serialize import to_api
 from spaceport.kit.transaction import Db
 from spaceport.kit.wire import Query, body_of
+from spaceport.organizations.calendar import local_date
 from spaceport.payments.models import Payment
 
 router = APIRouter(prefix="/v1", tags=["documents"])

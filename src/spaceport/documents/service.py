@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from spaceport.defaults import service as defaults
 from spaceport.documents import assembly, currency, numbering, smartcodes
-from spaceport.documents.dates import local_date, midnight
 from spaceport.documents.models import ALL_TYPE_DATES, TYPE_DATES, Document
 from spaceport.documents.schemas import DocumentCreate, DocumentFields, DocumentUpdate
 from spaceport.events import service as events
@@ -19,6 +18,7 @@ from spaceport.kit.db import utcnow
 from spaceport.kit.errors import Conflict, Forbidden, invalid
 from spaceport.kit.money import round2
 from spaceport.kit.serialize import to_api
+from spaceport.organizations.calendar import local_date, midnight
 from spaceport.organizations.models import Organization
 from spaceport.payments import service as payments
 

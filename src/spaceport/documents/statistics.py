@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from spaceport.documents.dates import midnight
 from spaceport.documents.models import Document
+from spaceport.organizations.calendar import midnight
 from spaceport.organizations.models import Organization
 
 

@@ -5,21 +5,22 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime, tzinfo
+from datetime import date
 from decimal import Decimal
 from itertools import chain
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import ColumnElement, case, select
 from sqlalchemy.orm import Session
 
+from spaceport.documents.calculation import LineTax, cut_rates, gross_factor
 from spaceport.items.models import Item
 from spaceport.items.schemas import PRICE_LIMIT, ItemCreate, ItemTaxRef, ItemUpdate
 from spaceport.kit import listing
 from spaceport.kit.errors import invalid
 from spaceport.kit.filters import apply_filter
 from spaceport.kit.money import cut, round_to
+from spaceport.organizations import calendar
 from spaceport.organizations.models import Organization
 from spaceport.resources import Resource, Values
 from spaceport.taxes import service as taxes
@@ -33,14 +34,7 @@ SEARCH_LIMIT = 50
 
 def organization_today(session: Session, organization_id: str) -> date:
     """Today in the organization's time zone (as documents date themselves, COMPAT §6.3)."""
-    organization = session.get(Organization, organization_id)
-    zone: tzinfo = UTC
-    if organization is not None:
-        try:
-            zone = ZoneInfo(organization.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass  # a zone this system doesn't know: UTC
-    return datetime.now(zone).date()
+    return calendar.today(session.get(Organization, organization_id))
 
 
 # --- SKU ----------------------------------------------------------------------------------------
@@ -127,18 +121,13 @@ def new_tax_ids(
 
 
 def price_factor(item_taxes: Iterable[Tax], on: date) -> Decimal:
-    """(1 + Σ non-compound rates/100) × Π(1 + compound rate/100) with the rates in force on
-    `on`; reverse-charged taxes don't count (COMPAT §6.8 step 2)."""
-    rated = [
-        (tax, cut(taxes.rate_in_force(tax, on) or ZERO, 2))
+    """The gross factor of the item's taxes, with the rates in force on `on` (COMPAT §6.8
+    step 2, the same rule as a document line's)."""
+    line_taxes = [
+        LineTax(taxes.rate_in_force(tax, on) or ZERO, tax.id, tax.compound, tax.reverse_charged)
         for tax in item_taxes
-        if not tax.reverse_charged
     ]
-    factor = 1 + sum((rate for tax, rate in rated if not tax.compound), ZERO) / HUNDRED
-    for tax, rate in rated:
-        if tax.compound:
-            factor *= 1 + rate / HUNDRED
-    return factor
+    return gross_factor(cut_rates(line_taxes))
 
 
 def derived(value: Decimal, prop: str) -> Decimal:

@@ -1,4 +1,5 @@
-"""Document dates live in the organization's time zone (COMPAT §6.3)."""
+"""An organization's calendar: what day it is in its time zone (documents date themselves
+by it, COMPAT §6.3)."""
 
 from __future__ import annotations
 
@@ -22,3 +23,8 @@ def local_date(moment: datetime, organization: Organization) -> date:
 
 def midnight(day: date) -> datetime:
     return datetime.combine(day, time(), UTC)
+
+
+def today(organization: Organization | None) -> date:
+    zone = zone_of(organization) if organization is not None else UTC
+    return datetime.now(zone).date()

@@ -21,6 +21,7 @@ from spaceport.config import Settings, get_settings
 from spaceport.countries.endpoints import router as countries_router
 from spaceport.defaults.endpoints import router as defaults_router
 from spaceport.documents.endpoints import router as documents_router
+from spaceport.exports.endpoints import router as exports_router
 from spaceport.items.endpoints import router as items_router
 from spaceport.kit.db import Database
 from spaceport.kit.errors import install_error_handlers
@@ -29,8 +30,10 @@ from spaceport.kit.json import ApiResponse
 from spaceport.kit.openapi import document_bodies
 from spaceport.kit.ratelimit import RateLimitMiddleware
 from spaceport.kit.wire import WireMiddleware, static_segments
+from spaceport.orders.endpoints import router as orders_router
 from spaceport.organizations.endpoints import router as organizations_router
 from spaceport.payments.endpoints import router as payments_router
+from spaceport.pdf.endpoints import router as pdf_router
 from spaceport.pricing.endpoints import router as pricing_router
 from spaceport.taxes.endpoints import router as taxes_router
 from spaceport.units.endpoints import router as units_router
@@ -50,6 +53,9 @@ ROUTERS = (
     companies_router,
     documents_router,
     payments_router,
+    orders_router,
+    exports_router,
+    pdf_router,
 )
 
 

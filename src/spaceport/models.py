@@ -14,8 +14,10 @@ def import_all_models() -> None:
     from spaceport.events import models as events  # noqa: F401
     from spaceport.items import models as items  # noqa: F401
     from spaceport.kit import idempotency  # noqa: F401
+    from spaceport.orders import models as orders  # noqa: F401
     from spaceport.organizations import models as organizations  # noqa: F401
     from spaceport.payments import models as payments  # noqa: F401
+    from spaceport.pdf import models as pdf  # noqa: F401
     from spaceport.pricing import models as pricing  # noqa: F401
     from spaceport.taxes import models as taxes  # noqa: F401
     from spaceport.units import models as units  # noqa: F401

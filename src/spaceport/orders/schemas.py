@@ -1,0 +1,82 @@
+"""What shops send for orders (COMPAT §7.6)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from spaceport.kit.schemas import ApiDateTime, ApiModel, Custom
+
+# Money columns hold four decimals and 16 digits before the point: more is a 422.
+Amount = Annotated[Decimal, Field(allow_inf_nan=False, gt=-(10**16), lt=10**16, decimal_places=4)]
+Rate = Annotated[Decimal, Field(allow_inf_nan=False, ge=0, lt=1000)]
+ConversionType = Literal["invoice", "estimate"]
+
+
+class OrderAddress(ApiModel):
+    """`_billingAddress` / `_shippingAddress`, with the spellings shop plugins send."""
+
+    name: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    company: str | None = None
+    address: str | None = None
+    address2: str | None = None
+    city: str | None = None
+    zip: str | None = None
+    postcode: str | None = None
+    state: str | None = None
+    country: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    tax_number: str | None = None
+
+
+class OrderItem(ApiModel):
+    name: str = Field(min_length=1)
+    sku: str | None = Field(default=None, alias="SKU")
+    quantity: Amount = Decimal(1)
+    price: Amount | None = None
+    price_gross: Amount | None = None
+    discount: Amount | None = None
+    tax_rate: Rate | None = None
+
+
+class OrderFields(ApiModel):
+    status: str | None = None
+    date: ApiDateTime | None = None
+    order_id: str | None = None
+    number: str | None = None
+    currency_id: str | None = Field(default=None, pattern=r"^[A-Za-z]{3}$")
+    locale: str | None = None
+    payment_type: str | None = None
+    paid_at: ApiDateTime | None = None
+    fulfilled_at: ApiDateTime | None = None
+    cancelled_at: ApiDateTime | None = None
+    expected_total_with_tax: Amount | None = None
+    billing_address: OrderAddress | None = Field(default=None, alias="_billingAddress")
+    shipping_address: OrderAddress | None = Field(default=None, alias="_shippingAddress")
+
+
+class OrderCreate(OrderFields):
+    paid: bool = False
+    fulfilled: bool = False
+    cancelled: bool = False
+    items: list[OrderItem] = Field(default_factory=list, alias="_items")
+    custom: Custom
+
+
+class OrderUpdate(OrderFields):
+    paid: bool | None = None
+    fulfilled: bool | None = None
+    cancelled: bool | None = None
+    items: list[OrderItem] | None = Field(default=None, alias="_items")
+    custom: dict[str, Any] | None = None
+
+
+class OrderConversion(ApiModel):
+    """`POST /v1/orders/:id/documents/create {type}` (COMPAT §7.6)."""
+
+    type: ConversionType = "invoice"

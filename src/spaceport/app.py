@@ -21,6 +21,7 @@ from spaceport.config import Settings, get_settings
 from spaceport.countries.endpoints import router as countries_router
 from spaceport.defaults.endpoints import router as defaults_router
 from spaceport.documents.endpoints import router as documents_router
+from spaceport.events.endpoints import router as events_router
 from spaceport.exports.endpoints import router as exports_router
 from spaceport.items.endpoints import router as items_router
 from spaceport.kit.db import Database
@@ -37,6 +38,7 @@ from spaceport.pdf.endpoints import router as pdf_router
 from spaceport.pricing.endpoints import router as pricing_router
 from spaceport.taxes.endpoints import router as taxes_router
 from spaceport.units.endpoints import router as units_router
+from spaceport.webhooks.endpoints import router as webhooks_router
 
 ROUTERS = (
     accounts_router,
@@ -53,8 +55,10 @@ ROUTERS = (
     companies_router,
     documents_router,
     payments_router,
+    events_router,
     orders_router,
     exports_router,
+    webhooks_router,
     pdf_router,
 )
 

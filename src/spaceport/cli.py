@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from spaceport.config import get_settings
@@ -19,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1, help="API processes (PostgreSQL)")
     serve.add_argument("--no-worker", action="store_true", help="run no background worker")
+
+    commands.add_parser("worker", help="run background jobs until SIGTERM or SIGINT")
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -48,20 +52,60 @@ def main(argv: list[str] | None = None) -> int:
         from spaceport.companies import importer
 
         return importer.command(settings.database_url, args.file, args.country)
-    return serve_api(args.host, args.port, args.workers)
+    if args.command == "worker":
+        return run_worker()
+    return serve_api(args.host, args.port, args.workers, embedded_worker=not args.no_worker)
 
 
-def serve_api(host: str, port: int, workers: int) -> int:
+def serve_api(host: str, port: int, workers: int, *, embedded_worker: bool = True) -> int:
     import uvicorn
 
-    uvicorn.run(
-        "spaceport.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        access_log=False,
-    )
+    # One embedded worker per `serve`, in a thread of this (parent) process, however many
+    # API processes uvicorn starts (issue 6 item 1); `--no-worker` leaves jobs to `worker`.
+    stop = threading.Event()
+    thread = start_worker_thread(stop) if embedded_worker else None
+    try:
+        uvicorn.run(
+            "spaceport.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=False,
+        )
+    finally:
+        stop.set()
+        if thread is not None:
+            thread.join(timeout=30)
+    return 0
+
+
+def start_worker_thread(stop: threading.Event) -> threading.Thread:
+    from spaceport.jobs.worker import Worker, load_tasks
+    from spaceport.kit.db import Database
+
+    settings = get_settings()
+    load_tasks()
+    worker = Worker(Database(settings.database_url), settings)
+    thread = threading.Thread(target=worker.run_forever, args=(stop,), name="worker", daemon=True)
+    thread.start()
+    return thread
+
+
+def run_worker() -> int:
+    """`spaceport worker`: SIGTERM or SIGINT stop it after the running job (graceful)."""
+    from spaceport.jobs.worker import Worker, load_tasks
+    from spaceport.kit.db import Database
+
+    settings = get_settings()
+    load_tasks()
+    database = Database(settings.database_url)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    logging.getLogger(__name__).info("worker started")
+    Worker(database, settings).run_forever(stop)
+    database.dispose()
     return 0
 
 

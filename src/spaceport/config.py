@@ -6,6 +6,7 @@ from functools import lru_cache
 from typing import Annotated
 
 from fastapi import Depends, Request
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -21,6 +22,12 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     public_url: str = "http://127.0.0.1:8000"
     threads: int = 8  # endpoint threads per API process
+    mail_retry_delays: str = "60,300,1800"  # seconds before the 2nd, 3rd and 4th try
+    worker_poll_seconds: float = 1.0  # how often an idle worker looks for due jobs (issue 6)
+    # COMPAT §8.2: refuse webhook targets on loopback/private addresses unless this is set
+    webhook_allow_private: bool = False
+    # COMPAT §8.2: retries, in seconds after the first attempt ("2, 4 and 8 minutes")
+    webhook_retry_delays: str = Field("120,240,480", pattern=r"^\d+(\.\d+)?(,\d+(\.\d+)?)*$")
 
 
 @lru_cache

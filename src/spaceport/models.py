@@ -13,6 +13,7 @@ def import_all_models() -> None:
     from spaceport.documents import models as documents  # noqa: F401
     from spaceport.events import models as events  # noqa: F401
     from spaceport.items import models as items  # noqa: F401
+    from spaceport.jobs import models as jobs  # noqa: F401
     from spaceport.kit import idempotency  # noqa: F401
     from spaceport.orders import models as orders  # noqa: F401
     from spaceport.organizations import models as organizations  # noqa: F401
@@ -21,3 +22,4 @@ def import_all_models() -> None:
     from spaceport.pricing import models as pricing  # noqa: F401
     from spaceport.taxes import models as taxes  # noqa: F401
     from spaceport.units import models as units  # noqa: F401
+    from spaceport.webhooks import models as webhooks  # noqa: F401

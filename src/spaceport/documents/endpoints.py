@@ -3,27 +3,30 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
+from fastapi import Query as QueryParam
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from spaceport.access.authorization import Scope, organization_scope
 from spaceport.clients.models import Client
-from spaceport.documents import numbering, service, statistics
+from spaceport.documents import numbering, sending, service, statistics
 from spaceport.documents.models import TYPES, Document
-from spaceport.documents.schemas import DocumentCreate, DocumentUpdate
+from spaceport.documents.schemas import DocumentCreate, DocumentUpdate, SendRequest
 from spaceport.kit import listing
-from spaceport.kit.db import utcnow
+from spaceport.kit.db import Database, utcnow
 from spaceport.kit.errors import NotFound, invalid
 from spaceport.kit.filters import compile_where
 from spaceport.kit.json import ApiResponse
 from spaceport.kit.serialize import to_api
-from spaceport.kit.transaction import Db
+from spaceport.kit.transaction import Db, write_gate
 from spaceport.kit.wire import Query, body_of
 from spaceport.organizations.calendar import local_date
 from spaceport.payments.models import Payment
+from spaceport.pdf.labels import LANGUAGES
 
 router = APIRouter(prefix="/v1", tags=["documents"])
 in_organization = organization_scope()
@@ -233,3 +236,37 @@ def uncancel(session: Db, scope: Scope = by_id) -> Any:
 def mark_sent(session: Db, scope: Scope = by_id) -> Any:
     service.set_flag(session, live(scope), "sent_snail_mail", True)
     return ApiResponse({"success": True})
+
+
+@router.post("/documents/{id}/send")
+def send(
+    session: Db,
+    scope: Scope = by_id,
+    lang: Annotated[str | None, QueryParam(alias="l")] = None,
+    data: SendRequest = body_of(SendRequest),
+) -> Any:
+    """Queued in this transaction; the worker sends it after the commit."""
+    if lang is not None and lang.lower() not in LANGUAGES:
+        raise invalid("l", f"must be one of {', '.join(LANGUAGES)}")
+    language = lang.lower() if lang else None
+    sending.queue(session, live(scope), scope.caller.account, language, data.model_dump())
+    return ApiResponse({"success": True})
+
+
+@router.get("/documents/{id}/activities")
+def activities(session: Db, scope: Scope = by_id) -> Any:
+    return ApiResponse([to_api(a) for a in sending.activities_of(session, live(scope))])
+
+
+@router.get("/t/{token}.gif", include_in_schema=False)
+async def tracking_pixel(request: Request, token: str) -> Response:
+    """Opened: the pixel of a sent mail was fetched. Unknown tokens get the pixel too."""
+    database: Database = request.app.state.database
+
+    def record() -> None:
+        with database.transaction() as session:
+            sending.opened(session, token)
+
+    async with write_gate(request):  # a writer like any other (kit.transaction)
+        await run_in_threadpool(record)
+    return Response(sending.PIXEL, media_type="image/gif", headers={"Cache-Control": "no-store"})

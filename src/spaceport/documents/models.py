@@ -102,3 +102,20 @@ class DocumentCounter(Base):
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     unit_id: Mapped[str] = mapped_column(String(24), primary_key=True, default="")
     last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DocumentActivity(Model):
+    """What happened to a document after it was issued: `sent` (queued to the recipients),
+    `delivered` (accepted by the SMTP server), `failed`, `opened` (reference "Send a Document
+    in Email": "The delivery and open status ... can be tracked in the Document's Activities")."""
+
+    __tablename__ = "document_activities"
+    __table_args__ = (Index("ix_document_activities_document", "document_id", "created_at"),)
+
+    organization_id: Mapped[str] = mapped_column(String(24), ForeignKey("organizations.id"))
+    document_id: Mapped[str] = mapped_column(String(24), ForeignKey("documents.id"))
+    type: Mapped[str] = mapped_column(String(16))
+    recipients: Mapped[list[Any]] = mapped_column(default=list)
+    detail: Mapped[str | None]
+    # the tracking pixel's token of a `sent` activity: /v1/t/<token>.gif
+    token: Mapped[str | None] = mapped_column(String(32), unique=True, info={"private": True})

@@ -105,3 +105,12 @@ class DocumentCreate(DocumentFields):
 
 class DocumentUpdate(DocumentFields):
     type: DocumentType | None = None
+
+
+class SendRequest(ApiModel):
+    """Reference "Send a Document in Email": all three required; subject and message may hold
+    smart codes."""
+
+    recipients: str
+    subject: str
+    message: str

@@ -8,26 +8,21 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi import Query as QueryParam
 from fastapi.responses import Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from spaceport.access.authorization import Scope, authorize, current_caller, organization_scope
-from spaceport.defaults import service as defaults
-from spaceport.documents import service
 from spaceport.documents.models import Document
 from spaceport.kit.db import Database
 from spaceport.kit.errors import NotFound, invalid
 from spaceport.kit.json import ApiResponse
-from spaceport.kit.serialize import to_api
 from spaceport.kit.transaction import Db
 from spaceport.kit.wire import read_body
-from spaceport.organizations.models import Organization
-from spaceport.payments.models import Payment
 from spaceport.pdf import images
-from spaceport.pdf.labels import BABEL_LOCALES, LANGUAGES, TITLES
-from spaceport.pdf.render import Image, Source, cached_render
+from spaceport.pdf import service as pdf
+from spaceport.pdf.labels import LANGUAGES
+from spaceport.pdf.render import Source, cached_render
 
 router = APIRouter(prefix="/v1", tags=["pdf"])
 in_organization = organization_scope()
@@ -39,29 +34,6 @@ ImageType = Annotated[str | None, QueryParam(alias="type")]
 # -- PDF ----------------------------------------------------------------------------------------
 
 
-def language_of(requested: str | None, organization: Organization) -> str:
-    """`l`, else the organization's locale when it is one of the seven, else English."""
-    if requested:
-        return requested
-    locale = (organization.locale or "en").replace("-", "_").split("_")[0].lower()
-    flags = {babel: flag for flag, babel in BABEL_LOCALES.items()}
-    return flags.get(locale, "en")
-
-
-def references(session: Session, document: Document) -> list[str]:
-    """`documentIds` as "<title> <number>" where the referenced document is known."""
-    ids = [str(i) for i in document.document_ids or [] if isinstance(i, str)]
-    found = {
-        row.id: row
-        for row in session.scalars(
-            select(Document).where(
-                Document.id.in_(ids), Document.organization_id == document.organization_id
-            )
-        )
-    }
-    return [f"{found[i].type}:{found[i].number}" if i in found else i for i in ids]
-
-
 def source_of(
     session: Session, request: Request, document_id: str, requested: str | None
 ) -> Source:
@@ -70,30 +42,7 @@ def source_of(
     if document is None or document.is_deleted:
         raise NotFound(f"Unknown document id {document_id!r}")
     organization, _access = authorize(session, caller, document.organization_id, "GET")
-    language = language_of(requested, organization)
-    payments = session.scalars(
-        select(Payment)
-        .where(Payment.document_id == document.id, Payment.is_deleted.is_(False))
-        .order_by(Payment.date, Payment.id)
-    )
-    return Source(
-        document=service.answer(document),
-        language=language,
-        template=str(defaults.value_of(session, organization.id, "pdf_template", "modern")),
-        timezone=organization.timezone,
-        payments=[to_api(p) for p in payments],
-        references=[localized(r, language) for r in references(session, document)],
-        images={
-            i.type: Image(i.sha256, i.content_type, i.content)
-            for i in images.of_organization(session, organization.id)
-        },
-    )
-
-
-def localized(reference: str, language: str) -> str:
-    kind, _, number = reference.partition(":")
-    title = TITLES[language].get(kind)
-    return f"{title} {number}" if title and number else reference
+    return pdf.document_source(session, document, organization, requested)
 
 
 def render_pdf(database: Database, request: Request, document_id: str, lang: str | None) -> bytes:

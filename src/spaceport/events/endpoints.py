@@ -1,0 +1,31 @@
+"""Polling the outbox (issue 6 item 4): scheduled triggers (viaSocket, Zapier, n8n) list an
+organization's events, newest first, and deduplicate by `uid` (COMPAT §8.2)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from fastapi import APIRouter
+
+from spaceport.access.authorization import Scope, organization_scope
+from spaceport.events.models import Event
+from spaceport.kit import listing
+from spaceport.kit.json import ApiResponse
+from spaceport.kit.serialize import to_api
+from spaceport.kit.transaction import Db
+from spaceport.kit.wire import Query
+
+router = APIRouter(prefix="/v1", tags=["events"])
+in_organization = organization_scope()
+NEWEST_FIRST = [("createdAt", True)]
+
+
+@router.get("/organizations/{id}/events")
+def list_events(session: Db, scope: Scope = in_organization, query: dict[str, Any] = Query) -> Any:
+    """`uid`, `event`, `organizationId`, `data`, `createdAt`; `filter` as on every list."""
+    flt = listing.parse_filter(query)
+    if not flt.order:
+        flt = replace(flt, order=NEWEST_FIRST)
+    rows = listing.find_all(session, Event, [Event.organization_id == scope.organization_id], flt)
+    return ApiResponse(listing.answer_list(rows, flt, to_api))

@@ -1,0 +1,215 @@
+"""The worker: fans committed outbox events out into jobs, claims due jobs and runs them.
+
+Claiming and recording an outcome are two short transactions; the handler runs between them,
+outside any transaction (DESIGN). A claim is a lease: a worker killed mid-job leaves the job
+`running` until `leased_until`, then any worker takes it again, so nothing is lost and a job
+may run more than once (handlers are idempotent; webhook consumers deduplicate by `uid`,
+COMPAT §8.2). On PostgreSQL claims use `FOR UPDATE SKIP LOCKED`, so any number of workers
+run side by side; SQLite serializes them on its single writer (`Database.transaction`)."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import pkgutil
+import threading
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy.orm import aliased
+
+import spaceport
+from spaceport.config import Settings
+from spaceport.events.models import Event
+from spaceport.jobs import service
+from spaceport.jobs.models import UNFINISHED, Job
+from spaceport.kit.db import Database, utcnow
+
+log = logging.getLogger(__name__)
+EVENT_BATCH = 100
+JOBS_PER_ROUND = 100  # run_once returns after this many, so a busy queue never starves events
+
+
+def load_tasks() -> None:
+    """Import every `spaceport.<domain>.tasks` module: that is where domains register their
+    handlers and outbox callbacks (DESIGN "tasks.py: background work of the domain")."""
+    for module in pkgutil.iter_modules(spaceport.__path__):
+        name = f"spaceport.{module.name}.tasks"
+        if module.ispkg and importlib.util.find_spec(name) is not None:
+            importlib.import_module(name)
+
+
+@dataclass(frozen=True)
+class Claim:
+    job: Job
+    attempt: int  # the fencing token: the outcome counts only if the lease is still ours
+
+
+class Worker:
+    def __init__(
+        self,
+        database: Database,
+        settings: Settings,
+        *,
+        lease_seconds: float = 60,
+        kinds: Collection[str] | None = None,
+    ) -> None:
+        """`kinds` limits the worker to those job kinds; by default it takes every kind that
+        has a handler registered (never one it could not run)."""
+        self.database = database
+        self.settings = settings
+        self.lease = timedelta(seconds=lease_seconds)
+        self.kinds = None if kinds is None else frozenset(kinds)
+
+    # --- the loop -----------------------------------------------------------------------------
+
+    def run_once(self) -> int:
+        """Fan out new outbox events, then claim and run due jobs; how many jobs ran."""
+        return self._round(threading.Event())
+
+    def run_forever(self, stop: threading.Event) -> None:
+        """Work until `stop` is set; a running job is finished first (graceful stop)."""
+        while not stop.is_set():
+            try:
+                ran = self._round(stop)
+            except Exception:  # the database went away: log, wait, try again
+                log.exception("worker round failed")
+                ran = 0
+            if ran == 0:
+                stop.wait(self.settings.worker_poll_seconds)
+
+    def _round(self, stop: threading.Event) -> int:
+        while self.fan_out() == EVENT_BATCH:
+            pass
+        ran = 0
+        while ran < JOBS_PER_ROUND and not stop.is_set():
+            claim = self.claim()
+            if claim is None:
+                break
+            self.run(claim)
+            ran += 1
+        return ran
+
+    # --- the outbox ---------------------------------------------------------------------------
+
+    def fan_out(self) -> int:
+        """Hand a batch of undispatched events to the `on_event` callbacks and mark them
+        dispatched in the same transaction: each event is fanned out exactly once (§8.1)."""
+        if not self.waiting(undispatched_events()):
+            return 0
+        with self.database.transaction() as session:
+            events = list(session.scalars(undispatched_events().with_for_update()))
+            for event in events:
+                for callback in list(service.event_callbacks):
+                    callback(session, event)
+                event.dispatched = True
+        return len(events)
+
+    # --- jobs ---------------------------------------------------------------------------------
+
+    def claim(self) -> Claim | None:
+        """Lease the next due job, in a short transaction of its own."""
+        kinds = self.kinds if self.kinds is not None else frozenset(service.handlers)
+        if not kinds:
+            return None
+        if not self.waiting(due_jobs(kinds, utcnow())):
+            return None
+        with self.database.transaction() as session:
+            now = utcnow()
+            locked = due_jobs(kinds, now).with_for_update(skip_locked=True, of=Job)
+            job = session.scalars(locked).first()
+            if job is None:
+                return None
+            job.status = "running"
+            job.leased_until = now + self.lease
+            job.attempts += 1
+            session.flush()
+            return Claim(job, job.attempts)
+
+    def waiting(self, query: Select[Job] | Select[Event]) -> bool:
+        """Look in a reading transaction first: an idle worker never takes the write lock
+        (SQLite has one writer, DESIGN) nor row locks for nothing."""
+        with self.database.transaction(write=False) as session:
+            return session.execute(query.limit(1)).first() is not None
+
+    def run(self, claim: Claim) -> None:
+        """Run the claimed job outside any transaction, then record how it ended."""
+        job = claim.job
+        function = service.handlers.get(job.kind)
+        try:
+            if function is None:
+                raise service.RetryLater(60, f"no handler for job kind {job.kind!r}")
+            function(self.database, self.settings, job)
+        except service.RetryLater as later:
+            run_at = utcnow() + timedelta(seconds=float(later.delay_seconds))
+            self.record(claim, "pending", later.error, run_at)
+        except service.GiveUp as given_up:
+            self.record(claim, "failed", given_up.error)
+        except Exception as error:  # a bug in the handler: stop retrying, keep the reason
+            log.exception("job %s (%s) failed", job.id, job.kind)
+            self.record(claim, "failed", f"{type(error).__name__}: {error}")
+        else:
+            self.record(claim, "done")
+
+    def record(
+        self, claim: Claim, status: str, error: str | None = None, run_at: datetime | None = None
+    ) -> None:
+        with self.database.transaction() as session:
+            job = session.get(Job, claim.job.id, with_for_update=True)
+            if job is None or job.status != "running" or job.attempts != claim.attempt:
+                # Our lease expired and another worker took the job over: its outcome counts.
+                log.warning("job %s: lease lost, outcome %s dropped", claim.job.id, status)
+                return
+            apply_outcome(job, status, error, run_at)
+
+
+def apply_outcome(job: Job, status: str, error: str | None, run_at: datetime | None) -> None:
+    job.status = status
+    job.leased_until = None
+    if error is not None:
+        job.last_error = error
+    if run_at is not None:
+        job.run_at = run_at
+    if status in ("done", "failed"):
+        job.finished_at = utcnow()
+
+
+def due_jobs(kinds: Collection[str], now: datetime) -> Select[Job]:
+    """Pending jobs whose time has come and running ones whose worker died (lease expired),
+    except those queued behind an unfinished earlier job of their queue, the first one first.
+    `claim` locks it FOR UPDATE SKIP LOCKED (PostgreSQL; SQLite has one writer and no locks)."""
+    earlier = aliased(Job)
+    queued_behind = exists().where(
+        earlier.queue == Job.queue,
+        earlier.status.in_(UNFINISHED),
+        or_(
+            earlier.created_at < Job.created_at,
+            and_(earlier.created_at == Job.created_at, earlier.id < Job.id),
+        ),
+    )
+    due = or_(
+        and_(Job.status == "pending", Job.run_at <= now),
+        and_(Job.status == "running", Job.leased_until < now),
+    )
+    return (
+        select(Job)
+        .where(Job.kind.in_(sorted(kinds)), due, ~queued_behind)
+        .order_by(Job.run_at, Job.id)
+        .limit(1)
+    )
+
+
+def undispatched_events() -> Select[Event]:
+    """The oldest undispatched events. `fan_out` locks them FOR UPDATE, deliberately without
+    SKIP LOCKED: a second worker waits for the first one's batch to commit instead of fanning
+    out later events before it, so jobs are enqueued in event order (per-webhook ordering,
+    issue 6 item 2)."""
+    return (
+        select(Event)
+        .where(Event.dispatched.is_(False))
+        .order_by(Event.created_at, Event.id)
+        .limit(EVENT_BATCH)
+    )

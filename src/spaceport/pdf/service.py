@@ -1,0 +1,69 @@
+"""What a document's PDF shows, gathered in one short read (the rendering comes after it)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from spaceport.defaults import service as defaults
+from spaceport.documents import service
+from spaceport.documents.models import Document
+from spaceport.kit.serialize import to_api
+from spaceport.organizations.models import Organization
+from spaceport.payments.models import Payment
+from spaceport.pdf import images
+from spaceport.pdf.labels import BABEL_LOCALES, TITLES
+from spaceport.pdf.render import Image, Source
+
+
+def language_of(requested: str | None, organization: Organization) -> str:
+    """`l`, else the organization's locale when it is one of the seven, else English."""
+    if requested:
+        return requested
+    locale = (organization.locale or "en").replace("-", "_").split("_")[0].lower()
+    flags = {babel: flag for flag, babel in BABEL_LOCALES.items()}
+    return flags.get(locale, "en")
+
+
+def references(session: Session, document: Document) -> list[str]:
+    """`documentIds` as "<title> <number>" where the referenced document is known."""
+    ids = [str(i) for i in document.document_ids or [] if isinstance(i, str)]
+    found = {
+        row.id: row
+        for row in session.scalars(
+            select(Document).where(
+                Document.id.in_(ids), Document.organization_id == document.organization_id
+            )
+        )
+    }
+    return [f"{found[i].type}:{found[i].number}" if i in found else i for i in ids]
+
+
+def document_source(
+    session: Session, document: Document, organization: Organization, requested: str | None
+) -> Source:
+    """Everything a PDF of `document` shows, read in the caller's (short) transaction."""
+    language = language_of(requested, organization)
+    payments = session.scalars(
+        select(Payment)
+        .where(Payment.document_id == document.id, Payment.is_deleted.is_(False))
+        .order_by(Payment.date, Payment.id)
+    )
+    return Source(
+        document=service.answer(document),
+        language=language,
+        template=str(defaults.value_of(session, organization.id, "pdf_template", "modern")),
+        timezone=organization.timezone,
+        payments=[to_api(p) for p in payments],
+        references=[localized(r, language) for r in references(session, document)],
+        images={
+            i.type: Image(i.sha256, i.content_type, i.content)
+            for i in images.of_organization(session, organization.id)
+        },
+    )
+
+
+def localized(reference: str, language: str) -> str:
+    kind, _, number = reference.partition(":")
+    title = TITLES[language].get(kind)
+    return f"{title} {number}" if title and number else reference

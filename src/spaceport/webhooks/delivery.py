@@ -1,0 +1,234 @@
+"""Delivering one event to one webhook: the job "webhook.deliver" (COMPAT §8.2).
+
+POST `{"event", "organizationId", "data", "uid"}` (reference "Webhook event body") signed with
+the webhook's secret. A 2xx ends it; a non-2xx answer, a timeout or a connection error is
+retried `SPACEPORT_WEBHOOK_RETRY_DELAYS` seconds after the first attempt (the reference's 2, 4
+and 8 minutes), then the delivery fails. Every attempt is recorded in its own short
+transaction after the HTTP call: no transaction is held open while the receiver answers."""
+
+from __future__ import annotations
+
+import ssl
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+import certifi
+import httpx
+from cryptography.fernet import InvalidToken
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from spaceport.config import Settings
+from spaceport.events.models import Event
+from spaceport.jobs.models import Job
+from spaceport.jobs.service import GiveUp, RetryLater
+from spaceport.kit.db import Database, utcnow
+from spaceport.kit.json import dumps
+from spaceport.webhooks import sealed, targets
+from spaceport.webhooks.models import Webhook, WebhookDelivery
+
+TIMEOUT_SECONDS = 10.0  # COMPAT §8.2: a receiver slower than this counts as failed
+
+MAX_CLIENTS = 256
+_clients: OrderedDict[str, httpx.Client] = OrderedDict()
+_clients_lock = threading.Lock()
+
+
+def retry_delays(settings: Settings) -> list[float]:
+    """`"120,240,480"`: seconds after the first attempt at which to try again."""
+    return [float(part) for part in settings.webhook_retry_delays.split(",") if part.strip()]
+
+
+def http_client(host: str) -> httpx.Client:
+    """A connection pool per target host name, shared by the worker's threads. Requests go to
+    pinned addresses, and a pool reuses connections by address: one pool per name keeps a TLS
+    connection made for one name (SNI, certificate) from carrying another name's requests."""
+    with _clients_lock:
+        client = _clients.pop(host, None) or new_client()
+        _clients[host] = client  # most recently used last
+        while len(_clients) > MAX_CLIENTS:
+            _clients.popitem(last=False)  # dropped, not closed: a thread may still use it
+        return client
+
+
+def new_client() -> httpx.Client:
+    # trust_env=False: no proxy from the environment, the request goes to the checked address
+    return httpx.Client(
+        timeout=TIMEOUT_SECONDS, follow_redirects=False, trust_env=False, verify=tls_context()
+    )
+
+
+@lru_cache(maxsize=1)
+def tls_context() -> ssl.SSLContext:
+    """One certificate store for every pool (loading it takes a while)."""
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+@dataclass(frozen=True)
+class Delivery:
+    job_id: str
+    webhook_id: str
+    organization_id: str
+    url: str
+    secret: str
+    event: str
+    event_uid: str
+    body: bytes
+    attempts_before: int  # attempts this job already recorded
+    first_attempt: datetime | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    started: datetime
+    duration_ms: int
+    status_code: int | None = None
+    error: str | None = None
+
+    @property
+    def delivered(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+# -- reading what to send -------------------------------------------------------------------
+def event_body(event: Event) -> bytes:
+    """Exactly the reference's "Webhook event body"."""
+    return dumps(
+        {
+            "event": event.event,
+            "organizationId": event.organization_id,
+            "data": event.data,
+            "uid": event.uid,
+        }
+    )
+
+
+def secret_of(webhook: Webhook, settings: Settings) -> str:
+    try:
+        return sealed.unseal(webhook.secret, settings.secret_key)
+    except InvalidToken as exc:
+        raise GiveUp("the webhook's secret can't be read: SPACEPORT_SECRET_KEY changed") from exc
+
+
+def earlier_attempts(session: Session, job_id: str) -> tuple[int, datetime | None]:
+    """How many attempts this job recorded, and when the first one started."""
+    count, first = session.execute(
+        select(func.count(), func.min(WebhookDelivery.created_at)).where(
+            WebhookDelivery.job_id == job_id
+        )
+    ).one()
+    return int(count), first
+
+
+def load(database: Database, settings: Settings, job: Job) -> Delivery | None:
+    """What to send, or None when the webhook is gone or disabled (nothing to do)."""
+    with database.transaction(write=False) as session:
+        webhook = session.get(Webhook, job.payload["webhookId"])
+        if webhook is None or webhook.is_deleted or not webhook.enabled:
+            return None
+        uid = job.payload["eventUid"]
+        event = session.scalars(select(Event).where(Event.uid == uid)).first()
+        if event is None:
+            raise GiveUp(f"the event {uid} no longer exists")
+        found = (webhook.id, webhook.organization_id, webhook.url, secret_of(webhook, settings))
+        sent = (event.event, uid, event_body(event))
+        attempts = earlier_attempts(session, str(job.id))
+    return Delivery(str(job.id), *found, *sent, *attempts)
+
+
+# -- sending ------------------------------------------------------------------------------
+def signed_headers(delivery: Delivery) -> dict[str, str]:
+    """COMPAT §8.2: event name, delivery id (the event uid) and the HMAC signature."""
+    return {
+        "Content-Type": "application/json",
+        "X-Spaceport-Event": delivery.event,
+        "X-Spaceport-Delivery": delivery.event_uid,
+        "X-Spaceport-Signature": sealed.signature(
+            delivery.secret, int(utcnow().timestamp()), delivery.body
+        ),
+    }
+
+
+def pinned_request(
+    url: str, address: targets.IPAddress, headers: dict[str, str], body: bytes
+) -> httpx.Request:
+    """A request to `url` that connects to the checked `address` itself, so a second DNS
+    answer can't send it elsewhere (DNS rebinding); Host and TLS name stay the URL's."""
+    original = httpx.URL(url)
+    request = httpx.Request(
+        "POST",
+        original.copy_with(host=str(address)),
+        headers={**headers, "Host": original.netloc.decode("ascii")},
+        content=body,
+        extensions={"sni_hostname": original.host},
+    )
+    return request
+
+
+def send(delivery: Delivery, settings: Settings) -> httpx.Response:
+    allow_private = settings.webhook_allow_private
+    address = targets.delivery_addresses(delivery.url, allow_private=allow_private)[0]
+    request = pinned_request(delivery.url, address, signed_headers(delivery), delivery.body)
+    return http_client(httpx.URL(delivery.url).host).send(request)
+
+
+def post(delivery: Delivery, settings: Settings) -> Outcome:
+    """One attempt; every failure becomes the outcome's error, never an exception."""
+    started, clock = utcnow(), time.perf_counter()
+    status: int | None = None
+    error: str | None = None
+    try:
+        response = send(delivery, settings)
+        status = response.status_code
+        if not response.is_success:
+            error = f"HTTP {status} {response.reason_phrase}".strip()
+    except httpx.TimeoutException:
+        error = f"no answer within {TIMEOUT_SECONDS:g} s"
+    except (httpx.HTTPError, httpx.InvalidURL, OSError, targets.TargetRefused) as exc:
+        error = f"{type(exc).__name__}: {exc}"
+    return Outcome(started, round((time.perf_counter() - clock) * 1000), status, error)
+
+
+def record(database: Database, delivery: Delivery, outcome: Outcome) -> None:
+    with database.transaction() as session:
+        session.add(
+            WebhookDelivery(
+                webhook_id=delivery.webhook_id,
+                organization_id=delivery.organization_id,
+                event_uid=delivery.event_uid,
+                job_id=delivery.job_id,
+                attempt=delivery.attempts_before + 1,
+                status_code=outcome.status_code,
+                duration_ms=outcome.duration_ms,
+                error=outcome.error,
+                created_at=outcome.started,
+            )
+        )
+
+
+# -- deciding -----------------------------------------------------------------------------
+def next_try(delivery: Delivery, outcome: Outcome, delays: list[float]) -> None:
+    """Raise `RetryLater` until the last delay has passed, then `GiveUp` (COMPAT §8.2):
+    retry k is due `delays[k - 1]` seconds after the first attempt, not after the last."""
+    error = outcome.error or "failed"
+    attempt = delivery.attempts_before + 1
+    if attempt > len(delays):
+        raise GiveUp(f"attempt {attempt} failed ({error}); no retries left")
+    first = delivery.first_attempt or outcome.started
+    elapsed = (utcnow() - first).total_seconds()
+    raise RetryLater(max(0.0, delays[attempt - 1] - elapsed), error)
+
+
+def deliver(database: Database, settings: Settings, job: Job) -> None:
+    """The handler of "webhook.deliver" jobs ({webhookId, eventUid})."""
+    delivery = load(database, settings, job)
+    if delivery is None:
+        return  # deleted or disabled since: disabled webhooks stay silent
+    outcome = post(delivery, settings)
+    record(database, delivery, outcome)
+    if not outcome.delivered:
+        next_try(delivery, outcome, retry_delays(settings))

@@ -1,0 +1,181 @@
+"""Webhooks (reference "Webhooks"; COMPAT §8.2): subscriptions, and the fan-out of every
+committed outbox event to the matching subscriptions as one delivery job each."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from spaceport.config import Settings
+from spaceport.events.models import Event
+from spaceport.jobs import service as jobs
+from spaceport.kit.errors import NotFound, invalid
+from spaceport.resources import Resource, Values
+from spaceport.webhooks import sealed, targets
+from spaceport.webhooks.models import Webhook, WebhookDelivery
+from spaceport.webhooks.schemas import WebhookCreate, WebhookUpdate
+
+DELIVER: Final = "webhook.deliver"
+# The models whose changes record events (COMPAT §8.1), as events spell them.
+MODELS: Final = (
+    "client",
+    "document",
+    "item",
+    "payment",
+    "recurrence",
+    "tax",
+    "unit",
+    "category",
+    "price",
+    "pricelist",
+    "order",
+    "default",
+    "webhook",
+    "organization",
+    "documentCategory",
+)
+MODEL_NAMES: Final = {name.lower(): name for name in MODELS}
+ACTIONS: Final = frozenset({"create", "update", "delete"})
+DROPPED_WHEN_NULL: Final = frozenset({"url", "events", "enabled", "custom"})
+
+
+# -- subscriptions ------------------------------------------------------------------------
+def subscription(entry: str) -> str:
+    """`client/create`, a bare action (`create`) or `*` (COMPAT §8.2), spelled canonically."""
+    text = entry.strip()
+    if text == "*" or text.lower() in ACTIONS:
+        return text.lower()
+    model, _, action = text.partition("/")
+    if model.lower() not in MODEL_NAMES or action.lower() not in ACTIONS:
+        raise invalid("events", f"{entry!r} is not MODEL_NAME/EVENT_NAME, an event name or *")
+    return f"{MODEL_NAMES[model.lower()]}/{action.lower()}"
+
+
+def subscriptions(entries: list[str]) -> list[str]:
+    events = list(dict.fromkeys(subscription(entry) for entry in entries))
+    if "*" in events and len(events) > 1:
+        raise invalid("events", "* subscribes to every event and must be used alone")
+    return events
+
+
+def matches(events: list[str], event: str) -> bool:
+    """`client/create` exactly, `create` for every model's create, `*` for everything."""
+    action = event.partition("/")[2]
+    return any(
+        entry == "*" or entry == action or entry.lower() == event.lower() for entry in events
+    )
+
+
+def prepare(_session: Session, _organization_id: str, values: Values, _webhook: Any) -> Values:
+    values = {k: v for k, v in values.items() if v is not None or k not in DROPPED_WHEN_NULL}
+    if "url" in values:
+        try:
+            targets.host_of(values["url"])
+        except targets.TargetRefused as exc:
+            raise invalid("url", str(exc)) from exc
+    if "events" in values:
+        values["events"] = subscriptions(values["events"])
+    return values
+
+
+webhooks = Resource(Webhook, "webhook", "webhooks", WebhookCreate, WebhookUpdate, prepare=prepare)
+
+
+def check_target(settings: Settings, url: str | None) -> None:
+    """Refuse loopback and private targets (server-side request forgery), COMPAT §8.2."""
+    if url is None:
+        return
+    try:
+        targets.check_url(url, allow_private=settings.webhook_allow_private)
+    except targets.TargetRefused as exc:
+        raise invalid("url", str(exc)) from exc
+
+
+def create(
+    session: Session, settings: Settings, organization_id: str, values: Values
+) -> tuple[Webhook, str]:
+    """The new webhook and its secret in the clear, to be answered this once."""
+    check_target(settings, values.get("url"))
+    secret = sealed.new_secret()
+    values = {**values, "secret": sealed.seal(secret, settings.secret_key)}
+    return webhooks.create(session, organization_id, values), secret
+
+
+def update(session: Session, settings: Settings, webhook: Webhook, values: Values) -> Webhook:
+    check_target(settings, values.get("url"))
+    return webhooks.update(session, webhook, values)
+
+
+# -- fan-out ------------------------------------------------------------------------------
+def enqueue_delivery(session: Session, webhook: Webhook, event_uid: str) -> None:
+    # One queue per webhook: its deliveries go out one at a time, in the order of events.
+    jobs.enqueue(
+        session,
+        DELIVER,
+        {"webhookId": webhook.id, "eventUid": event_uid},
+        organization_id=webhook.organization_id,
+        queue=f"webhook:{webhook.id}",
+    )
+
+
+def subscribers(session: Session, event: Event) -> list[Webhook]:
+    """Enabled webhooks of the event's organization that existed when it happened."""
+    if event.organization_id is None:
+        return []
+    rows = session.scalars(
+        select(Webhook)
+        .where(
+            Webhook.organization_id == event.organization_id,
+            Webhook.enabled.is_(True),
+            Webhook.is_deleted.is_(False),
+            Webhook.created_at <= event.created_at,
+        )
+        .order_by(Webhook.created_at, Webhook.id)
+    )
+    return [webhook for webhook in rows if matches(webhook.events, event.event)]
+
+
+def fan_out(session: Session, event: Event) -> None:
+    """Called by the worker once per committed outbox event, in its transaction."""
+    for webhook in subscribers(session, event):
+        enqueue_delivery(session, webhook, event.uid)
+
+
+# -- deliveries ---------------------------------------------------------------------------
+def event_of(session: Session, webhook: Webhook, uid: str) -> Event:
+    event = session.scalars(select(Event).where(Event.uid == uid)).first()
+    if event is None or event.organization_id != webhook.organization_id:
+        raise NotFound(f"Unknown event uid {uid!r}")
+    return event
+
+
+def redeliver(session: Session, webhook: Webhook, uid: str) -> None:
+    event_of(session, webhook, uid)
+    if not webhook.enabled:
+        raise invalid("enabled", "The webhook is disabled; enable it first")
+    enqueue_delivery(session, webhook, uid)
+
+
+def delivery_answer(delivery: WebhookDelivery) -> Values:
+    return {
+        "id": delivery.id,
+        "time": delivery.created_at,
+        "uid": delivery.event_uid,
+        "attempt": delivery.attempt,
+        "statusCode": delivery.status_code,
+        "durationMs": delivery.duration_ms,
+        "error": delivery.error,
+    }
+
+
+def deliveries_of(session: Session, webhook: Webhook, limit: int = 1000) -> list[Values]:
+    """Attempts, newest first."""
+    rows = session.scalars(
+        select(WebhookDelivery)
+        .where(WebhookDelivery.webhook_id == webhook.id)
+        .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc())
+        .limit(limit)
+    )
+    return [delivery_answer(row) for row in rows]

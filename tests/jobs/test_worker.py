@@ -1,0 +1,297 @@
+"""The worker (issue 6 item 1): jobs run after their transaction commits, exactly as their
+handler says they ended; leases make a dead worker's job run again; queues keep order; the
+outbox is fanned out once per event (COMPAT §8.1)."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from spaceport.config import Settings
+from spaceport.events import service as events
+from spaceport.events.models import Event
+from spaceport.jobs import service
+from spaceport.jobs.models import Job
+from spaceport.jobs.worker import Worker
+from spaceport.kit.db import Database, utcnow
+from tests.conftest import Api
+
+
+@pytest.fixture(autouse=True)
+def outbox(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(service, "event_callbacks", [])  # only this module's callbacks
+
+
+@dataclass
+class Recorder:
+    """A job kind of its own whose handler records every run; `payload["outcome"]` says how
+    the run ends."""
+
+    kind: str
+    ran: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __call__(self, database: Database, settings: Settings, job: Job) -> None:
+        with self.lock:
+            self.ran.append(job.id)
+        time.sleep(float(job.payload.get("sleep", 0)))  # JSON numbers load as Decimal
+        outcome = job.payload.get("outcome", "ok")
+        if outcome == "retry" or (outcome == "retry once" and job.attempts == 1):
+            raise service.RetryLater(float(job.payload.get("delay", 30)), "receiver answered 503")
+        if outcome == "give up":
+            raise service.GiveUp("receiver answered 410")
+        if outcome == "crash":
+            raise ValueError("boom")
+
+
+@pytest.fixture
+def recorder(monkeypatch: pytest.MonkeyPatch) -> Recorder:
+    found = Recorder(f"test.{uuid.uuid4().hex[:12]}")
+    monkeypatch.setitem(service.handlers, found.kind, found)
+    return found
+
+
+@pytest.fixture
+def worker(database: Database, settings: Settings, recorder: Recorder) -> Worker:
+    return Worker(database, settings, kinds=[recorder.kind])
+
+
+def enqueue(database: Database, kind: str, **payload: Any) -> str:
+    queue = payload.pop("queue", None)
+    with database.transaction() as session:
+        return service.enqueue(session, kind, payload, queue=queue).id
+
+
+def job_of(database: Database, job_id: str) -> Job:
+    with database.transaction(write=False) as session:
+        job = session.get(Job, job_id)
+        assert job is not None
+        return job
+
+
+def test_an_enqueued_job_runs_once_after_commit(
+    database: Database, worker: Worker, recorder: Recorder
+) -> None:
+    job_id = enqueue(database, recorder.kind)
+    assert worker.run_once() == 1
+    assert worker.run_once() == 0
+    assert recorder.ran == [job_id]
+    job = job_of(database, job_id)
+    assert (job.status, job.attempts, job.leased_until) == ("done", 1, None)
+    assert job.finished_at is not None
+
+
+def test_a_job_enqueued_in_a_rolled_back_transaction_never_runs(
+    database: Database, worker: Worker, recorder: Recorder
+) -> None:
+    with pytest.raises(RuntimeError), database.transaction() as session:
+        service.enqueue(session, recorder.kind, {})
+        raise RuntimeError("the request failed after enqueueing")
+    assert worker.run_once() == 0
+    with database.transaction(write=False) as session:
+        assert session.scalar(select(func.count()).where(Job.kind == recorder.kind)) == 0
+    assert recorder.ran == []
+
+
+def test_retry_later_reschedules_after_the_delay(
+    database: Database, worker: Worker, recorder: Recorder
+) -> None:
+    job_id = enqueue(database, recorder.kind, outcome="retry", delay=30)
+    before = utcnow()
+    assert worker.run_once() == 1
+    job = job_of(database, job_id)
+    assert (job.status, job.attempts, job.last_error) == ("pending", 1, "receiver answered 503")
+    assert before + timedelta(seconds=30) <= job.run_at <= utcnow() + timedelta(seconds=30)
+    assert worker.run_once() == 0  # not due yet
+
+
+def test_a_retried_job_runs_again_when_due(
+    database: Database, worker: Worker, recorder: Recorder
+) -> None:
+    job_id = enqueue(database, recorder.kind, outcome="retry once", delay=1)
+    assert worker.run_once() == 1
+    time.sleep(1.1)
+    assert worker.run_once() == 1
+    job = job_of(database, job_id)
+    assert (job.status, job.attempts, job.last_error) == ("done", 2, "receiver answered 503")
+    assert recorder.ran == [job_id, job_id]
+
+
+def test_give_up_marks_the_job_failed(
+    database: Database, worker: Worker, recorder: Recorder
+) -> None:
+    job_id = enqueue(database, recorder.kind, outcome="give up")
+    assert worker.run_once() == 1
+    job = job_of(database, job_id)
+    assert (job.status, job.last_error) == ("failed", "receiver answered 410")
+    assert job.finished_at is not None
+    assert worker.run_once() == 0
+
+
+def test_an_unexpected_exception_marks_the_job_failed(
+    database: Database, worker: Worker, recorder: Recorder
+) -> None:
+    job_id = enqueue(database, recorder.kind, outcome="crash")
+    assert worker.run_once() == 1
+    job = job_of(database, job_id)
+    assert (job.status, job.last_error) == ("failed", "ValueError: boom")
+
+
+def test_a_job_whose_lease_expired_is_taken_again(
+    database: Database, settings: Settings, worker: Worker, recorder: Recorder
+) -> None:
+    job_id = enqueue(database, recorder.kind)
+    dying = Worker(database, settings, lease_seconds=1, kinds=[recorder.kind])
+    claim = dying.claim()  # claimed, then the worker "dies" before running it
+    assert claim is not None and claim.job.id == job_id
+    assert worker.run_once() == 0  # the lease still holds
+    time.sleep(1.1)
+    assert worker.run_once() == 1
+    assert recorder.ran == [job_id]
+    job = job_of(database, job_id)
+    assert (job.status, job.attempts) == ("done", 2)
+
+
+def test_a_worker_that_lost_its_lease_does_not_record_an_outcome(
+    database: Database, settings: Settings, worker: Worker, recorder: Recorder
+) -> None:
+    job_id = enqueue(database, recorder.kind, outcome="give up")
+    slow = Worker(database, settings, lease_seconds=0.1, kinds=[recorder.kind])
+    claim = slow.claim()
+    assert claim is not None
+    time.sleep(0.2)
+    with database.transaction() as session:  # the job now succeeds when retaken
+        job = session.get(Job, job_id)
+        assert job is not None
+        job.payload = {"outcome": "ok"}
+    assert worker.run_once() == 1
+    slow.run(claim)  # the slow worker finally ends, with the stale payload's GiveUp
+    job = job_of(database, job_id)
+    assert (job.status, job.attempts, job.last_error) == ("done", 2, None)
+
+
+def test_a_queued_job_waits_for_the_earlier_job_of_its_queue(
+    database: Database, worker: Worker, recorder: Recorder
+) -> None:
+    queue = f"webhook:{uuid.uuid4().hex}"
+    first = enqueue(database, recorder.kind, queue=queue, outcome="retry once", delay=1)
+    second = enqueue(database, recorder.kind, queue=queue)
+    other = enqueue(database, recorder.kind, queue=f"{queue}-other")
+    assert worker.run_once() == 2  # the first (retried later) and the other queue's job
+    assert recorder.ran == [first, other]
+    assert job_of(database, second).status == "pending"
+    time.sleep(1.1)
+    assert worker.run_once() == 2
+    assert recorder.ran == [first, other, first, second]
+
+
+def test_a_failed_job_no_longer_holds_its_queue(
+    database: Database, worker: Worker, recorder: Recorder
+) -> None:
+    first = enqueue(database, recorder.kind, queue="q-failed", outcome="give up")
+    second = enqueue(database, recorder.kind, queue="q-failed")
+    assert worker.run_once() == 2
+    assert recorder.ran == [first, second]
+
+
+def run_until_idle(worker: Worker, idle: threading.Event) -> None:
+    while worker.run_once() or not idle.is_set():
+        idle.set()
+
+
+def test_two_workers_never_run_the_same_job_twice(
+    database: Database, database_url: str, settings: Settings, recorder: Recorder
+) -> None:
+    ids = {enqueue(database, recorder.kind, sleep=0.01) for _ in range(40)}
+    other = Database(database_url)  # a second process, as far as the database can tell
+    workers = [
+        Worker(database, settings, kinds=[recorder.kind]),
+        Worker(other, settings, kinds=[recorder.kind]),
+    ]
+    threads = [
+        threading.Thread(target=run_until_idle, args=(w, threading.Event())) for w in workers
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    other.dispose()
+    assert sorted(recorder.ran) == sorted(ids)
+    with database.transaction(write=False) as session:
+        statuses = session.scalars(select(Job.status).where(Job.kind == recorder.kind))
+        assert set(statuses) == {"done"}
+
+
+@pytest.fixture
+def fanned_out(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The uids of the events the callback was called with, and one job enqueued for each."""
+    uids: list[str] = []
+    lock = threading.Lock()
+
+    def callback(session: Session, event: Event) -> None:
+        with lock:
+            uids.append(event.uid)
+        service.enqueue(session, "test.per-event", {"uid": event.uid}, queue=event.organization_id)
+
+    monkeypatch.setattr(service, "event_callbacks", [callback])
+    monkeypatch.setitem(service.handlers, "test.per-event", lambda database, settings, job: None)
+    yield uids
+
+
+def uids_of(database: Database, organization_id: str) -> list[str]:
+    with database.transaction(write=False) as session:
+        rows = session.scalars(
+            select(Event.uid).where(Event.organization_id == organization_id).order_by(Event.id)
+        )
+        return list(rows)
+
+
+def test_the_outbox_is_fanned_out_once_per_event(
+    api: Api,
+    database: Database,
+    settings: Settings,
+    organization: dict[str, Any],
+    fanned_out: list[str],
+) -> None:
+    oid = organization["id"]
+    api.post(f"/v1/organizations/{oid}/defaults", data={"name": "x", "value": "1"})
+    recorded = uids_of(database, oid)
+    assert recorded
+    worker = Worker(database, settings, kinds=["test.per-event"])
+    worker.run_once()
+    worker.run_once()
+    assert [uid for uid in fanned_out if uid in recorded] == recorded  # once each, in order
+    with database.transaction(write=False) as session:
+        jobs = session.scalars(select(Job).where(Job.queue == oid).order_by(Job.created_at))
+        assert [(j.payload["uid"], j.status) for j in jobs] == [(u, "done") for u in recorded]
+
+
+def test_two_workers_fan_out_each_event_once(
+    database: Database, database_url: str, settings: Settings, fanned_out: list[str]
+) -> None:
+    organization_id = uuid.uuid4().hex[:24]
+    with database.transaction() as session:
+        for n in range(150):
+            events.record(session, "client", "create", organization_id, {"n": n})
+    recorded = uids_of(database, organization_id)
+    other = Database(database_url)
+    workers = [Worker(database, settings, kinds=[]), Worker(other, settings, kinds=[])]
+    threads = [threading.Thread(target=w.run_once) for w in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    other.dispose()
+    mine = [uid for uid in fanned_out if uid in set(recorded)]
+    assert Counter(mine) == Counter(recorded)
+    assert mine == recorded  # in event order, although two workers fanned out

@@ -17,7 +17,11 @@ UNFINISHED = ("pending", "running")
 
 class Job(Base):
     __tablename__ = "jobs"
-    __table_args__ = (Index("ix_jobs_status_run_at", "status", "run_at"),)
+    __table_args__ = (
+        Index("ix_jobs_status_run_at", "status", "run_at"),
+        # "is an earlier job of this queue unfinished?" asked for every candidate (worker.due_jobs)
+        Index("ix_jobs_queue_status_created", "queue", "status", "created_at"),
+    )
 
     id: Mapped[str] = mapped_column(String(24), primary_key=True, default=new_id)
     kind: Mapped[str] = mapped_column(String(64))

@@ -44,6 +44,9 @@ def upgrade() -> None:
     with op.batch_alter_table("jobs", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_jobs_queue"), ["queue"], unique=False)
         batch_op.create_index("ix_jobs_status_run_at", ["status", "run_at"], unique=False)
+        batch_op.create_index(
+            "ix_jobs_queue_status_created", ["queue", "status", "created_at"], unique=False
+        )
 
     op.create_table(
         "webhooks",
@@ -165,6 +168,7 @@ def downgrade() -> None:
 
     op.drop_table("webhooks")
     with op.batch_alter_table("jobs", schema=None) as batch_op:
+        batch_op.drop_index("ix_jobs_queue_status_created")
         batch_op.drop_index("ix_jobs_status_run_at")
         batch_op.drop_index(batch_op.f("ix_jobs_queue"))
 

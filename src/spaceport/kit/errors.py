@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 
 from spaceport.kit.json import ApiResponse
@@ -134,6 +135,10 @@ def install_error_handlers(app: FastAPI) -> None:
         log.info("integrity error: %s", exc)
         return error_response(Conflict("The request conflicts with an existing record"))
 
+    async def disconnected(_request: Request, _exc: Exception) -> Response:
+        # The client went away while sending its body: nobody reads this answer, no error.
+        return Response(status_code=400)
+
     async def unexpected(_request: Request, exc: Exception) -> Response:
         log.exception("unhandled error", exc_info=exc)
         return error_response(ApiError("Internal Server Error"))
@@ -142,4 +147,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, request_validation)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(IntegrityError, integrity)
+    app.add_exception_handler(ClientDisconnect, disconnected)
     app.add_exception_handler(Exception, unexpected)

@@ -36,6 +36,7 @@ from spaceport.organizations.endpoints import router as organizations_router
 from spaceport.payments.endpoints import router as payments_router
 from spaceport.pdf.endpoints import router as pdf_router
 from spaceport.pricing.endpoints import router as pricing_router
+from spaceport.recurrences.endpoints import router as recurrences_router
 from spaceport.taxes.endpoints import router as taxes_router
 from spaceport.units.endpoints import router as units_router
 from spaceport.webhooks.endpoints import router as webhooks_router
@@ -60,6 +61,7 @@ ROUTERS = (
     exports_router,
     webhooks_router,
     pdf_router,
+    recurrences_router,
 )
 
 

@@ -20,6 +20,7 @@ def import_all_models() -> None:
     from spaceport.payments import models as payments  # noqa: F401
     from spaceport.pdf import models as pdf  # noqa: F401
     from spaceport.pricing import models as pricing  # noqa: F401
+    from spaceport.recurrences import models as recurrences  # noqa: F401
     from spaceport.taxes import models as taxes  # noqa: F401
     from spaceport.units import models as units  # noqa: F401
     from spaceport.webhooks import models as webhooks  # noqa: F401

@@ -26,6 +26,7 @@ from spaceport.kit.transaction import Db, write_gate
 from spaceport.kit.wire import Query, body_of
 from spaceport.organizations.calendar import local_date
 from spaceport.payments.models import Payment
+from spaceport.recurrences.models import Recurrence
 from spaceport.pdf.labels import LANGUAGES
 
 router = APIRouter(prefix="/v1", tags=["documents"])
@@ -71,8 +72,15 @@ def answers(session: Session, rows: list[Document], query: dict[str, Any]) -> li
         for body in bodies:
             body["client"] = found.get(body.get("clientId") or "")
     if "recurrences" in names:
+        recurring: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
+        for recurrence in session.scalars(
+            select(Recurrence)
+            .where(Recurrence.document_id.in_(ids), Recurrence.is_deleted.is_(False))
+            .order_by(Recurrence.created_at, Recurrence.id)
+        ):
+            recurring[recurrence.document_id].append(to_api(recurrence))
         for body in bodies:
-            body.setdefault("recurrences", [])
+            body["recurrences"] = recurring[body["id"]]
     return [listing.project(body, flt.fields) for body in bodies]
 
 

@@ -18,7 +18,7 @@ from spaceport.pdf.render import Image, Source
 
 def language_of(requested: str | None, organization: Organization) -> str:
     """`l`, else the organization's locale when it is one of the seven, else English."""
-    if requested:
+    if requested in BABEL_LOCALES:
         return requested
     locale = (organization.locale or "en").replace("-", "_").split("_")[0].lower()
     flags = {babel: flag for flag, babel in BABEL_LOCALES.items()}

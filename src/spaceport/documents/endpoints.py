@@ -26,8 +26,8 @@ from spaceport.kit.transaction import Db, write_gate
 from spaceport.kit.wire import Query, body_of
 from spaceport.organizations.calendar import local_date
 from spaceport.payments.models import Payment
-from spaceport.recurrences.models import Recurrence
 from spaceport.pdf.labels import LANGUAGES
+from spaceport.recurrences.models import Recurrence
 
 router = APIRouter(prefix="/v1", tags=["documents"])
 in_organization = organization_scope()

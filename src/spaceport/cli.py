@@ -86,7 +86,9 @@ def start_worker_thread(stop: threading.Event) -> threading.Thread:
 
     settings = get_settings()
     load_tasks()
-    worker = Worker(Database(settings.database_url), settings)
+    worker = Worker(
+        Database(settings.database_url), settings, lease_seconds=settings.worker_lease_seconds
+    )
     thread = threading.Thread(target=worker.run_forever, args=(stop,), name="worker", daemon=True)
     thread.start()
     return thread
@@ -104,7 +106,7 @@ def run_worker() -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     logging.getLogger(__name__).info("worker started")
-    Worker(database, settings).run_forever(stop)
+    Worker(database, settings, lease_seconds=settings.worker_lease_seconds).run_forever(stop)
     database.dispose()
     return 0
 

@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     threads: int = 8  # endpoint threads per API process
     mail_retry_delays: str = "60,300,1800"  # seconds before the 2nd, 3rd and 4th try
     worker_poll_seconds: float = 1.0  # how often an idle worker looks for due jobs (issue 6)
+    worker_lease_seconds: float = 60.0  # a claimed job whose worker died is taken again after
     # COMPAT §8.2: refuse webhook targets on loopback/private addresses unless this is set
     webhook_allow_private: bool = False
     # COMPAT §8.2: retries, in seconds after the first attempt ("2, 4 and 8 minutes")

@@ -33,6 +33,16 @@ Prepare = Callable[[Session, str, Values, Any], Values]
 Include = Callable[[Session, list[Any]], Mapping[str, Any]]
 
 
+T = TypeVar("T")
+
+
+def live(instance: T | None, what: str) -> T:
+    """COMPAT §5: a soft-deleted instance is gone for every route by id."""
+    if instance is None or getattr(instance, "is_deleted", False):
+        raise NotFound(f"Unknown {what} id")
+    return instance
+
+
 def keep(_session: Session, _organization_id: str, values: Values, _instance: Any) -> Values:
     return values
 
@@ -83,10 +93,7 @@ class Resource(Generic[M]):
         events.record(session, self.event, "delete", organization_id, self.serialize(instance))
 
     def live(self, instance: M | None) -> M:
-        """A soft-deleted instance is gone for every route by id."""
-        if instance is None or getattr(instance, "is_deleted", False):
-            raise NotFound(f"Unknown {self.event} id")
-        return instance
+        return live(instance, self.event)
 
     def answer_many(self, session: Session, rows: list[M], flt: listing.Filter) -> list[Values]:
         answers = [self.serialize(row) for row in rows]

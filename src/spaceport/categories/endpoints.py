@@ -12,11 +12,11 @@ from spaceport.categories.models import DocumentCategory
 from spaceport.categories.schemas import DocumentCategoryCreate, DocumentCategoryUpdate
 from spaceport.categories.service import categories
 from spaceport.documents.models import Document
-from spaceport.kit.errors import NotFound
 from spaceport.kit.json import ApiResponse
 from spaceport.kit.serialize import to_api
 from spaceport.kit.transaction import Db
 from spaceport.kit.wire import body_of
+from spaceport.resources import live
 
 router = categories.router()
 of_document = organization_scope(via=Document)
@@ -24,9 +24,7 @@ booking_by_id = organization_scope(via=DocumentCategory)
 
 
 def live_document(scope: Scope) -> Document:
-    document: Document | None = scope.instance
-    if document is None or document.is_deleted:
-        raise NotFound("Unknown document id")
+    document: Document = live(scope.instance, "document")
     return document
 
 

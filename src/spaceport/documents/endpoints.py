@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from spaceport import resources
 from spaceport.access.authorization import Scope, organization_scope
 from spaceport.clients.models import Client
 from spaceport.documents import numbering, sending, service, statistics
@@ -18,7 +19,7 @@ from spaceport.documents.models import TYPES, Document
 from spaceport.documents.schemas import DocumentCreate, DocumentUpdate, SendRequest
 from spaceport.kit import listing
 from spaceport.kit.db import Database, utcnow
-from spaceport.kit.errors import NotFound, invalid
+from spaceport.kit.errors import invalid
 from spaceport.kit.filters import compile_where
 from spaceport.kit.json import ApiResponse
 from spaceport.kit.serialize import to_api
@@ -36,9 +37,7 @@ SEARCH_LIMIT = 50
 
 
 def live(scope: Scope) -> Document:
-    document: Document | None = scope.instance
-    if document is None or document.is_deleted:
-        raise NotFound("Unknown document id")
+    document: Document = resources.live(scope.instance, "document")
     return document
 
 

@@ -21,6 +21,14 @@ TYPE_DATES = {
     "delivery-note": (),
 }
 ALL_TYPE_DATES = frozenset(d for dates in TYPE_DATES.values() for d in dates)
+# the attribute of each of those API properties
+DATE_ATTRIBUTES = {
+    "dateDue": "date_due",
+    "dateService": "date_service",
+    "dateServiceTo": "date_service_to",
+    "dateValidTill": "date_valid_till",
+    "datePaid": "date_paid",
+}
 
 
 class Document(Model, SoftDeleted):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from spaceport.defaults import service as defaults
 from spaceport.documents import assembly, currency, numbering, smartcodes
-from spaceport.documents.models import ALL_TYPE_DATES, TYPE_DATES, Document
+from spaceport.documents.models import ALL_TYPE_DATES, DATE_ATTRIBUTES, TYPE_DATES, Document
 from spaceport.documents.schemas import DocumentCreate, DocumentFields, DocumentUpdate
 from spaceport.events import service as events
 from spaceport.kit.db import utcnow
@@ -267,7 +267,7 @@ def update(
     for name in ("reference", "document_ids", "validate_eslog", "decimal_places", "custom"):
         if name in given and given[name] is not None:
             setattr(document, name, given[name])
-    for name in ("date", *(_attr(d) for d in TYPE_DATES[document.type])):
+    for name in ("date", *(DATE_ATTRIBUTES[d] for d in TYPE_DATES[document.type])):
         if name in given and given[name] is not None:
             setattr(document, name, given[name])
     if "currency_id" in given or "document_conversion_rate" in given or "date" in given:
@@ -284,10 +284,6 @@ def update(
     return document
 
 
-def _attr(api_name: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in api_name)
-
-
 def replace(
     session: Session, organization: Organization, document: Document, data: DocumentCreate
 ) -> Document:
@@ -298,12 +294,12 @@ def replace(
     if data.document_items is None:
         raise invalid("_documentItems", "is required")
     document.date = data.date or document.date
-    for name in ("reference", "note", "signature", "footer", "document_conversion_rate"):
-        setattr(document, name, None)
+    for name in ("note", "signature", "footer", "document_conversion_rate"):
+        setattr(document, name, None)  # defaulted again below unless the body gives them
+    document.reference = data.reference
     document.document_ids = data.document_ids or []
     document.custom = data.custom or {}
     document.decimal_places = 4 if data.decimal_places is None else data.decimal_places
-    document.reference = data.reference
     default_dates(session, organization, document, data.given())
     set_currency(session, organization, document, data)
     fill_content(session, organization, document, data, new=True)

@@ -11,7 +11,7 @@ from spaceport.access.authorization import Scope, organization_scope
 from spaceport.documents import service as documents
 from spaceport.documents.models import Document
 from spaceport.kit import listing
-from spaceport.kit.errors import NotFound, invalid
+from spaceport.kit.errors import invalid
 from spaceport.kit.json import ApiResponse
 from spaceport.kit.serialize import to_api
 from spaceport.kit.transaction import Db
@@ -19,6 +19,7 @@ from spaceport.kit.wire import Query, body_of
 from spaceport.payments import service
 from spaceport.payments.models import Payment
 from spaceport.payments.schemas import PaymentCreate, PaymentUpdate
+from spaceport.resources import live
 
 router = APIRouter(prefix="/v1", tags=["payments"])
 of_document = organization_scope(via=Document)
@@ -27,15 +28,11 @@ by_id = organization_scope(via=Payment)
 
 
 def live_document(document: Document | None) -> Document:
-    if document is None or document.is_deleted:
-        raise NotFound("Unknown document id")
-    return document
+    return live(document, "document")
 
 
 def live_payment(scope: Scope) -> Payment:
-    payment: Payment | None = scope.instance
-    if payment is None or payment.is_deleted:
-        raise NotFound("Unknown payment id")
+    payment: Payment = live(scope.instance, "payment")
     return payment
 
 

@@ -202,15 +202,25 @@ def conversion(doc: dict[str, Any], fmt: Formats, words: dict[str, str]) -> str 
     return text
 
 
-def epc_payload(doc: dict[str, Any]) -> str | None:
-    """The EPC "SEPA credit transfer" QR (EPC069-12, BCD/002/1/SCT) for EUR amounts due."""
-    issuer = doc.get("_documentIssuer") or {}
-    iban = str(issuer.get("IBAN") or "").replace(" ", "").upper()
+def payable_in_euro(doc: dict[str, Any]) -> tuple[str, Decimal] | None:
+    """The issuer's IBAN and the amount due, when a payment QR can ask for it: a payable
+    type, in EUR, to an IBAN, an amount both QR standards can carry."""
+    iban = str((doc.get("_documentIssuer") or {}).get("IBAN") or "").replace(" ", "").upper()
     due = Decimal(str(doc.get("totalDue") or 0))
     if not iban or doc.get("currencyId") != "EUR" or doc.get("type") not in PAYABLE:
         return None
     if not Decimal("0.01") <= due <= Decimal("999999999.99"):
         return None
+    return iban, due
+
+
+def epc_payload(doc: dict[str, Any]) -> str | None:
+    """The EPC "SEPA credit transfer" QR (EPC069-12, BCD/002/1/SCT) for EUR amounts due."""
+    issuer = doc.get("_documentIssuer") or {}
+    payable = payable_in_euro(doc)
+    if payable is None:
+        return None
+    iban, due = payable
     bic = str(issuer.get("SWIFT") or "").replace(" ", "")
     name = str(issuer.get("name") or "")[:70]
     remittance = str(doc.get("number") or "")[:140]
@@ -226,12 +236,10 @@ def upn_payload(doc: dict[str, Any]) -> str | None:
     else SI99 (no reference)."""
     issuer = doc.get("_documentIssuer") or {}
     client = doc.get("_documentClient") or {}
-    iban = str(issuer.get("IBAN") or "").replace(" ", "").upper()
-    due = Decimal(str(doc.get("totalDue") or 0))
-    if not iban or doc.get("currencyId") != "EUR" or doc.get("type") not in PAYABLE:
+    payable = payable_in_euro(doc)
+    if payable is None:
         return None
-    if not Decimal("0.01") <= due <= Decimal("999999999.99"):
-        return None
+    iban, due = payable
     number = str(doc.get("number") or "")
     reference = f"SI00{number}" if number and set(number) <= set("0123456789-") else "SI99"
     deadline = str(doc.get("dateDue") or doc.get("date") or "")[:10]

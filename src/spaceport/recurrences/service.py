@@ -25,7 +25,7 @@ from spaceport.accounts.models import Account
 from spaceport.clients.models import Client
 from spaceport.documents import sending
 from spaceport.documents import service as documents
-from spaceport.documents.models import TYPE_DATES, Document
+from spaceport.documents.models import DATE_ATTRIBUTES, TYPE_DATES, Document
 from spaceport.documents.schemas import DocumentCreate
 from spaceport.jobs import service as jobs
 from spaceport.jobs.models import Job
@@ -34,6 +34,7 @@ from spaceport.kit.errors import ValidationFailed
 from spaceport.kit.ids import new_uuid
 from spaceport.organizations.calendar import midnight, today
 from spaceport.organizations.models import Organization
+from spaceport.pdf.labels import TITLES
 from spaceport.recurrences.models import Recurrence
 
 log = logging.getLogger(__name__)
@@ -42,37 +43,6 @@ TICK = "recurrence.tick"
 NOTIFY = "recurrence.notify"
 TICK_SECONDS = 60
 PLANNED = ("type", "date_first", "num_recurrences")
-# the dates a document type has, as attributes, with the API names of TYPE_DATES
-DATE_ATTRIBUTES = {
-    "dateDue": "date_due",
-    "dateService": "date_service",
-    "dateServiceTo": "date_service_to",
-    "dateValidTill": "date_valid_till",
-    "datePaid": "date_paid",
-}
-TYPE_NAMES = {
-    "en": {
-        "invoice": "Invoice",
-        "estimate": "Estimate",
-        "advance": "Advance invoice",
-        "credit-note": "Credit note",
-        "delivery-note": "Delivery note",
-    },
-    "sl": {
-        "invoice": "Račun",
-        "estimate": "Predračun",
-        "advance": "Avansni račun",
-        "credit-note": "Dobropis",
-        "delivery-note": "Dobavnica",
-    },
-    "de": {
-        "invoice": "Rechnung",
-        "estimate": "Angebot",
-        "advance": "Anzahlungsrechnung",
-        "credit-note": "Gutschrift",
-        "delivery-note": "Lieferschein",
-    },
-}
 MESSAGES = {
     "en": "Please find {name} [document number] attached.",
     "sl": "V prilogi vam pošiljamo dokument [document number].",
@@ -314,8 +284,8 @@ def follow_up(
     """autoSend (to the client's email) and notify (the creating account), in this same
     transaction: the mails are jobs that exist iff the copy does."""
     account = session.get(Account, recurrence.account_id) if recurrence.account_id else None
-    language = organization.locale if organization.locale in TYPE_NAMES else "en"
-    kind = TYPE_NAMES[language][document.type]
+    language = organization.locale if organization.locale in MESSAGES else "en"
+    kind = TITLES[language][document.type]
     if recurrence.auto_send:
         email = client_email(session, document)
         if document.draft:

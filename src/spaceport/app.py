@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from sqlalchemy import text
 
 from spaceport import __version__
+from spaceport.access.authorization import authenticate_first
 from spaceport.access.endpoints import router as access_router
 from spaceport.accounts.endpoints import router as accounts_router
 from spaceport.categories.endpoints import router as categories_router
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     install_error_handlers(app)
     app.add_exception_handler(Replay, replay)
     document_bodies(ROUTERS)
+    authenticate_first(ROUTERS)
     for router in ROUTERS:
         app.include_router(router)
 

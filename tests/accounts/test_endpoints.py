@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from typing import Any
 
@@ -61,7 +62,7 @@ def test_login_with_a_wrong_password_is_401(client: TestClient) -> None:
     assert response.json()["error"]["statusCode"] == 401
 
 
-def test_ttl_minus_one_never_expires_and_zero_is_expired(client: TestClient) -> None:
+def test_ttl_minus_one_never_expires_and_one_second_expires(client: TestClient) -> None:
     api = Api(client)
     forever = client.post(
         "/v1/accounts/login", data={"email": api.email, "password": "supersecret", "ttl": "-1"}
@@ -71,12 +72,37 @@ def test_ttl_minus_one_never_expires_and_zero_is_expired(client: TestClient) -> 
         client.get("/v1/accounts/authorized", headers={"Authorization": forever["id"]}).status_code
         == 200
     )
-    expired = client.post(
-        "/v1/accounts/login", data={"email": api.email, "password": "supersecret", "ttl": "0"}
+    brief = client.post(
+        "/v1/accounts/login", data={"email": api.email, "password": "supersecret", "ttl": "1"}
     ).json()
+    time.sleep(1.1)
     assert (
-        client.get("/v1/accounts/authorized", headers={"Authorization": expired["id"]}).status_code
+        client.get("/v1/accounts/authorized", headers={"Authorization": brief["id"]}).status_code
         == 401
+    )
+
+
+TEN_YEARS = 3653 * 24 * 3600
+
+
+def test_ttl_between_one_second_and_ten_years_or_never(client: TestClient) -> None:
+    """Issue 15 item 2: anything else is a 422 naming `ttl`; the longest still authorizes."""
+    api = Api(client)
+    login = {"email": api.email, "password": "supersecret"}
+    for ttl in ("0", "-2", str(TEN_YEARS + 1), str(2**31), str(10**12), str(2**64), "1.5"):
+        for url, data in (
+            ("/v1/accounts/login", {**login, "ttl": ttl}),
+            (f"/v1/accounts/{api.account_id}/accessTokens", {"ttl": ttl}),
+            ("/v1/accounts/impersonate", {"id": api.account_id, "ttl": ttl}),
+        ):
+            response = client.post(url, data=data, headers={"Authorization": api.code})
+            assert response.status_code == 422, (url, ttl, response.text)
+            assert "ttl" in response.json()["error"]["details"]["messages"]
+    longest = client.post("/v1/accounts/login", data={**login, "ttl": str(TEN_YEARS)}).json()
+    assert longest["ttl"] == TEN_YEARS
+    assert (
+        client.get("/v1/accounts/authorized", headers={"Authorization": longest["id"]}).status_code
+        == 200
     )
 
 

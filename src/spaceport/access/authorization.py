@@ -3,21 +3,25 @@ organization behind the path (directly or through the resource), then the role.
 
 COMPAT §2.2: no or invalid launch code → 401; an id that exists nowhere → 404; no active access
 to the organization that owns it → 401; a role that forbids the action, or a deactivated
-organization → 403. COMPAT §3.6: readonly may only read; only admin manages access."""
+organization → 403. COMPAT §3.6: readonly may only read; only admin manages access.
+Issue 15 item 1: a launch code scoped `read` may only read (GET, HEAD), whatever its role."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import APIRouter, Depends, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spaceport.access.models import Access
-from spaceport.accounts.models import AccessToken, Account
+from spaceport.accounts.models import READ_SCOPE, AccessToken, Account
 from spaceport.kit.db import Model, utcnow
 from spaceport.kit.errors import Forbidden, NotFound, Unauthorized
 from spaceport.kit.transaction import READ_METHODS, Db
@@ -40,7 +44,12 @@ def launch_code(request: Request) -> str | None:
 def valid(token: AccessToken | None, purpose: str) -> bool:
     if token is None or token.purpose != purpose:
         return False
-    return token.ttl < 0 or token.created + timedelta(seconds=token.ttl) > utcnow()
+    if token.ttl < 0:
+        return True
+    try:
+        return token.created + timedelta(seconds=token.ttl) > utcnow()
+    except OverflowError:  # a code stored before lifetimes were bounded (issue 15 item 2)
+        return True
 
 
 def token_for(session: Session, code: str, purpose: str = "login") -> AccessToken | None:
@@ -77,7 +86,20 @@ def current_caller(request: Request, session: Db) -> Caller:
     )
     if found is None or not valid(found[0], "login"):
         raise Unauthorized()
+    if not scope_permits(found[0], request.method):
+        raise Forbidden("This launch code is scoped to reading only")
     return Caller(found[1], found[0])
+
+
+SCOPED_READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+def scope_permits(token: AccessToken, method: str) -> bool:
+    """Issue 15 item 1: no scopes is every right of the account; `read` alone is GET and HEAD."""
+    scopes = set(token.scopes or ())
+    if not scopes or scopes - {READ_SCOPE}:
+        return True
+    return method in SCOPED_READ_METHODS
 
 
 def optional_caller(request: Request, session: Db) -> Caller | None:
@@ -86,6 +108,32 @@ def optional_caller(request: Request, session: Db) -> Caller | None:
 
 CallerDep = Annotated[Caller, Depends(current_caller)]
 OptionalCallerDep = Annotated[Caller | None, Depends(optional_caller)]
+
+
+def _calls(dependant: Dependant) -> set[Any]:
+    """Every dependency in the tree of `dependant`."""
+    found: set[Any] = set()
+    for sub in dependant.dependencies:
+        found |= {sub.call} | _calls(sub)
+    return found
+
+
+def authenticate_first(routers: Iterable[APIRouter]) -> None:
+    """Every route that resolves the caller does so before anything else (its body, its
+    upload): a code without the right gets its 401 or 403 (issue 15 item 1), not a 422 about
+    a body it may not send. Idempotent: the first dependency is then the caller."""
+    callers = (current_caller, optional_caller)
+    for router in routers:
+        for route in router.routes:
+            if not isinstance(route, APIRoute) or any(
+                d.dependency in callers for d in route.dependencies
+            ):
+                continue
+            calls = _calls(route.dependant)
+            if current_caller in calls:
+                route.dependencies.insert(0, Depends(current_caller))
+            elif optional_caller in calls:
+                route.dependencies.insert(0, Depends(optional_caller))
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,12 @@ class Account(Model):
     )
 
 
+# Launch-code scopes (issue 15 item 1): `read` allows GET and HEAD only, `write` everything
+# the account may do; a code without scopes has all rights of its account.
+READ_SCOPE = "read"
+SCOPES = (READ_SCOPE, "write")
+
+
 class AccessToken(Base):
     """A launch code. Only its SHA-256 is stored (COMPAT §3.2); the code has 384 random bits,
     so a fast hash is enough and lookups stay O(1)."""

@@ -1,10 +1,39 @@
 from __future__ import annotations
 
-from pydantic import EmailStr, Field
+from typing import Annotated, Any
 
+from pydantic import AfterValidator, BeforeValidator, EmailStr, Field
+
+from spaceport.accounts.models import SCOPES
 from spaceport.kit.schemas import ApiModel, Custom
 
 TWO_MONTHS = 60 * 24 * 3600  # COMPAT §3.2: the default ttl, in seconds
+NEVER = -1  # COMPAT §3.2: a launch code that never expires
+TEN_YEARS = 3653 * 24 * 3600  # the longest lifetime (issue 15 item 2), leap days included
+
+
+def _lifetime(ttl: int) -> int:
+    """Issue 15 item 2: 1 second to 10 years, or -1; no stored expiry overflows an engine."""
+    if ttl == NEVER or 1 <= ttl <= TEN_YEARS:
+        return ttl
+    raise ValueError(f"must be -1 (never expires) or between 1 and {TEN_YEARS} seconds (10 years)")
+
+
+Ttl = Annotated[int, AfterValidator(_lifetime)]
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+def _known_scopes(scopes: list[str]) -> list[str]:
+    unknown = [scope for scope in scopes if scope not in SCOPES]
+    if unknown:
+        raise ValueError(f"unknown scope {unknown[0]!r}; known scopes: {', '.join(SCOPES)}")
+    return list(dict.fromkeys(scopes))
+
+
+Scopes = Annotated[list[str], BeforeValidator(_as_list), AfterValidator(_known_scopes)]
 
 
 class AccountCreate(ApiModel):
@@ -29,13 +58,13 @@ class AccountUpdate(ApiModel):
 class Login(ApiModel):
     email: str
     password: str
-    ttl: int = Field(default=TWO_MONTHS, ge=-1)
+    ttl: Ttl = TWO_MONTHS
 
 
 class Impersonate(ApiModel):
     email: str | None = None
     id: str | None = None
-    ttl: int = Field(default=TWO_MONTHS, ge=-1)
+    ttl: Ttl = TWO_MONTHS
 
 
 class ResetRequest(ApiModel):
@@ -52,5 +81,5 @@ class ChangePassword(ApiModel):
 
 
 class TokenCreate(ApiModel):
-    ttl: int = Field(default=TWO_MONTHS, ge=-1)
-    scopes: list[str] = Field(default_factory=list)
+    ttl: Ttl = TWO_MONTHS
+    scopes: Scopes = Field(default_factory=list)

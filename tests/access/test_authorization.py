@@ -1,0 +1,88 @@
+"""The one authorization dependency (access/authorization.py): launch-code scopes (issue 15
+item 1) on every write route family, through HTTP (COMPAT §2.2: 403 in the envelope)."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from spaceport.access.authorization import current_caller
+from spaceport.app import ROUTERS
+from tests.conftest import Api
+
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def needs_caller(dependant: Dependant) -> bool:
+    return any(d.call is current_caller or needs_caller(d) for d in dependant.dependencies)
+
+
+def authenticated_writes() -> list[tuple[str, str]]:
+    """Every (method, path) that writes and resolves the caller's launch code."""
+    return sorted(
+        (method, route.path)
+        for router in ROUTERS
+        for route in router.routes
+        if isinstance(route, APIRoute) and needs_caller(route.dependant)
+        for method in route.methods or ()
+        if method in WRITE_METHODS
+    )
+
+
+def read_code(api: Api) -> str:
+    response = api.post(f"/v1/accounts/{api.account_id}/accessTokens", json={"scopes": ["read"]})
+    assert response.status_code == 200, response.text
+    assert response.json()["scopes"] == ["read"]
+    code: str = response.json()["id"]
+    return code
+
+
+def test_a_read_code_reads_but_cannot_create_an_organization(client: TestClient, api: Api) -> None:
+    organization = api.create_organization()
+    headers = {"Authorization": read_code(api)}
+    assert client.get(f"/v1/organizations/{organization['id']}", headers=headers).status_code == 200
+    assert client.get("/v1/accounts/authorized", headers=headers).status_code == 200
+    created = client.post(
+        f"/v1/accounts/{api.account_id}/organizations",
+        headers=headers,
+        data={"name": "Sneaky", "country": "Belgium"},
+    )
+    assert created.status_code == 403
+    assert created.json()["error"]["statusCode"] == 403
+
+
+def test_a_read_code_gets_403_on_every_write_route(client: TestClient, api: Api) -> None:
+    organization = api.create_organization()
+    headers = {"Authorization": read_code(api)}
+    routes = authenticated_writes()
+    families = {path.split("/")[2] for _, path in routes}
+    assert {"accounts", "organizations", "accountorganizations", "documents"} <= families
+    assert len(routes) > 40
+    for method, path in routes:
+        url = re.sub(r"\{[^}]+\}", organization["id"], path)
+        response = client.request(method, url, headers=headers, json={"name": "x"})
+        assert response.status_code == 403, (method, path, response.text)
+        assert response.json()["error"]["statusCode"] == 403
+
+
+def test_codes_without_scopes_or_with_write_have_every_right(client: TestClient, api: Api) -> None:
+    write = api.post(f"/v1/accounts/{api.account_id}/accessTokens", json={"scopes": ["write"]})
+    assert write.status_code == 200
+    for code in (api.code, write.json()["id"]):
+        created = client.post(
+            f"/v1/accounts/{api.account_id}/organizations",
+            headers={"Authorization": code},
+            data={"name": "Allowed", "country": "Belgium"},
+        )
+        assert created.status_code == 200, created.text
+
+
+def test_unknown_scopes_are_a_422_naming_scopes(api: Api) -> None:
+    response = api.post(f"/v1/accounts/{api.account_id}/accessTokens", json={"scopes": ["root"]})
+    assert response.status_code == 422
+    assert "scopes" in response.json()["error"]["details"]["messages"]
+    form = api.post(f"/v1/accounts/{api.account_id}/accessTokens", data={"scopes": "read"})
+    assert form.status_code == 200 and form.json()["scopes"] == ["read"]

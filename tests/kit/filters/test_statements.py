@@ -133,7 +133,8 @@ JUNK_FILTERS = st.one_of(
 def test_any_filter_is_answered_or_refused_with_a_400_never_a_crash(
     databases: dict[str, Database], flt: dict[str, Any]
 ) -> None:
-    """COMPAT §2.2, §4.6: whatever a client sends, the engines answer or the filter is a 400."""
+    """COMPAT §2.2, COMPAT §4.6: whatever a client sends, the engines answer or the filter is a
+    400."""
     for db in databases.values():
         try:
             listed(db, {"filter": flt}, RandomProbe)

@@ -4,7 +4,8 @@ PostgreSQL.
 
 The seams, from the bottom up:
 
-- `parsing`: the `filter` of a query read into a `Filter`, without SQL (COMPAT §1.4, COMPAT §4.2 to COMPAT §4.5);
+- `parsing`: the `filter` of a query read into a `Filter`, without SQL (COMPAT §1.4 bracket
+  keys or JSON, COMPAT §4.2 order, COMPAT §4.3 include, COMPAT §4.4 fields, COMPAT §4.5 paging);
 - `coercion`: bracket-key strings coerced to a column's type, or read loosely for JSON;
 - `targets`: what a key names, a property or a path inside a JSON column;
 - `engines`: a value inside a JSON column in SQLite's and in PostgreSQL's own functions;

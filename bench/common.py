@@ -81,7 +81,11 @@ class Server:
         settings = Settings(database_url=db.url, rate_limit=UNLIMITED)
         self.port = free_port()
         config = uvicorn.Config(
-            create_app(settings, db), host="127.0.0.1", port=self.port, log_level="warning"
+            create_app(settings, db),
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            date_header=False,
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

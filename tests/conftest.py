@@ -187,7 +187,10 @@ class LiveServer:
         import uvicorn
 
         self.port = free_port()
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        # COMPAT §1.12: the app writes the one Date header, as `spaceport serve` runs it.
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_level="warning", date_header=False
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()

@@ -25,13 +25,14 @@ from spaceport.documents.endpoints import router as documents_router
 from spaceport.events.endpoints import router as events_router
 from spaceport.exports.endpoints import router as exports_router
 from spaceport.items.endpoints import router as items_router
+from spaceport.kit.cors import CorsMiddleware
 from spaceport.kit.db import Database
 from spaceport.kit.errors import install_error_handlers
 from spaceport.kit.idempotency import IdempotencyMiddleware, Replay, replay
 from spaceport.kit.json import ApiResponse
 from spaceport.kit.openapi import document_bodies
 from spaceport.kit.ratelimit import RateLimitMiddleware
-from spaceport.kit.wire import WireMiddleware, static_segments
+from spaceport.kit.wire import WireMiddleware, patchable_collections, static_segments
 from spaceport.orders.endpoints import router as orders_router
 from spaceport.organizations.endpoints import router as organizations_router
 from spaceport.payments.endpoints import router as payments_router
@@ -106,5 +107,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         RateLimitMiddleware, limit=settings.rate_limit, storage_uri=settings.redis_url
     )
     app.add_middleware(IdempotencyMiddleware)
-    app.add_middleware(WireMiddleware, words=static_segments(ROUTERS) | {"health"})
+    app.add_middleware(CorsMiddleware, origins=settings.cors_origins)
+    app.add_middleware(
+        WireMiddleware,
+        words=static_segments(ROUTERS) | {"health"},
+        patchable=patchable_collections(ROUTERS),
+    )
     return app

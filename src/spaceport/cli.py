@@ -72,6 +72,8 @@ def serve_api(host: str, port: int, workers: int, *, embedded_worker: bool = Tru
             port=port,
             workers=workers,
             access_log=False,
+            # COMPAT §1.12: exactly one Date header; the app writes it (kit/wire.py).
+            date_header=False,
         )
     finally:
         stop.set()

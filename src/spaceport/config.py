@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     rate_limit: str = "100/second"
     redis_url: str | None = None
     public_url: str = "http://127.0.0.1:8000"
+    cors_origins: str = "*"  # COMPAT §1.14: comma-separated origins browsers may call from
     threads: int = 8  # endpoint threads per API process
     mail_retry_delays: str = "60,300,1800"  # seconds before the 2nd, 3rd and 4th try
     worker_poll_seconds: float = 1.0  # how often an idle worker looks for due jobs (issue 6)

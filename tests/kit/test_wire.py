@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
+import httpx
+import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import Api
+from tests.conftest import Api, LiveServer
 
 
 def test_routes_ignore_case_and_trailing_slash(api: Api, organization: dict[str, Any]) -> None:
@@ -118,3 +121,70 @@ def test_docs_are_served(client: TestClient) -> None:
     body = schema["paths"]["/v1/accounts/login"]["post"]["requestBody"]["content"]
     assert "email" in body["application/x-www-form-urlencoded"]["schema"]["properties"]
     assert client.get("/docs").status_code == 200
+
+
+def test_exactly_one_date_header_from_a_real_server(live_server: LiveServer) -> None:
+    """COMPAT §1.12: uvicorn is told not to add a second Date to the app's."""
+    response = httpx.get(f"{live_server.url}/health")
+    assert len(response.headers.get_list("date")) == 1
+    assert response.headers["date"].endswith("GMT")
+
+
+@pytest.mark.parametrize("code", ["null", "undefined", "0" * 64])
+def test_a_code_matching_nothing_signs_up_anonymously(client: TestClient, code: str) -> None:
+    """COMPAT §1.12: the Node SDK signs up with `new SpaceInvoices(null)`."""
+    email = f"anon-{uuid.uuid4().hex[:10]}@example.com"
+    headers, credentials = {"Authorization": code}, {"email": email, "password": "x1"}
+    signed_up = client.post("/v1/accounts", headers=headers, data=credentials)
+    assert signed_up.status_code == 200, signed_up.text
+    assert signed_up.json()["email"] == email
+    login = client.post("/v1/accounts/login", headers=headers, data=credentials)
+    assert login.status_code == 200 and len(login.json()["id"]) == 64
+    reset = client.post("/v1/accounts/reset", headers=headers, data={"email": email})
+    assert reset.status_code == 204
+    closed = client.get("/v1/accounts/authorized", headers=headers)
+    assert closed.status_code == 401 and closed.json()["error"]["statusCode"] == 401
+
+
+def test_a_deleted_code_is_anonymous_on_open_routes(api: Api) -> None:
+    """COMPAT §1.12: after logout the old code signs up a root account, not a child."""
+    assert api.post("/v1/accounts/logout").status_code == 204
+    email = f"after-{uuid.uuid4().hex[:10]}@example.com"
+    signed_up = api.post("/v1/accounts", data={"email": email, "password": "x1"})
+    assert signed_up.status_code == 200, signed_up.text
+    assert signed_up.json().get("rootId") in (None, "")
+    assert api.get(f"/v1/accounts/{api.account_id}").status_code == 401
+
+
+def test_post_to_a_model_id_is_a_partial_update(api: Api, organization: dict[str, Any]) -> None:
+    """COMPAT §1.10: the reference's "Update a Default" example has no -X, so it is a POST."""
+    oid = organization["id"]
+    default = api.post(f"/v1/organizations/{oid}/defaults", data={"name": "n", "value": "1"})
+    updated = api.post(f"/v1/defaults/{default.json()['id']}", data={"value": "EUR"})
+    assert updated.status_code == 200, updated.text
+    assert (updated.json()["name"], updated.json()["value"]) == ("n", "EUR")
+    assert api.get(f"/v1/Defaults/{default.json()['id']}").json()["value"] == "EUR"
+
+
+def test_post_to_an_unknown_model_id_is_404(api: Api) -> None:
+    assert api.post("/v1/defaults/" + "a" * 24, data={"value": "x"}).status_code == 404
+    assert api.post("/v1/nothings/" + "a" * 24, data={"value": "x"}).status_code == 404
+
+
+def test_form_label_with_a_boundary_is_multipart(api: Api) -> None:
+    """COMPAT §1.2.1: curl -H "Content-Type: application/x-www-form-urlencoded" -F ...
+    (the reference's logo upload example) sends a multipart body under that label."""
+    boundary = "------------------------d74496d66958873e"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="name"\r\n\r\nLabelled\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="country"\r\n\r\nSlovenia\r\n'
+        f"--{boundary}--\r\n"
+    ).encode()
+    content_type = f"application/x-www-form-urlencoded; boundary={boundary}"
+    response = api.client.post(
+        f"/v1/accounts/{api.account_id}/organizations",
+        headers={**api.headers, "Content-Type": content_type},
+        content=body,
+    )
+    assert response.status_code == 200, response.text
+    assert (response.json()["name"], response.json()["countryAlpha2Code"]) == ("Labelled", "SI")

@@ -73,7 +73,9 @@ class Caller:
         )
 
 
-def current_caller(request: Request, session: Db) -> Caller:
+def resolve_caller(request: Request, session: Session) -> Caller | None:
+    """The caller behind the launch code; None when there is none, or it matches nothing
+    (`Authorization: null`, an expired or deleted code): COMPAT §1.12, anonymous as in LoopBack."""
     code = launch_code(request)
     found = (
         session.execute(
@@ -85,7 +87,7 @@ def current_caller(request: Request, session: Db) -> Caller:
         else None
     )
     if found is None or not valid(found[0], "login"):
-        raise Unauthorized()
+        return None
     if not scope_permits(found[0], request.method):
         raise Forbidden("This launch code is scoped to reading only")
     return Caller(found[1], found[0])
@@ -102,8 +104,16 @@ def scope_permits(token: AccessToken, method: str) -> bool:
     return method in SCOPED_READ_METHODS
 
 
+def current_caller(request: Request, session: Db) -> Caller:
+    caller = resolve_caller(request, session)
+    if caller is None:
+        raise Unauthorized()
+    return caller
+
+
 def optional_caller(request: Request, session: Db) -> Caller | None:
-    return current_caller(request, session) if launch_code(request) else None
+    """Routes open to everyone (sign up): an anonymous caller is welcome (COMPAT §1.12)."""
+    return resolve_caller(request, session)
 
 
 CallerDep = Annotated[Caller, Depends(current_caller)]

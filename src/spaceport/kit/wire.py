@@ -45,6 +45,11 @@ QS_OPTIONS = DecodeOptions(depth=20, list_limit=10_000, parameter_limit=100_000)
 M = TypeVar("M", bound=BaseModel)
 
 
+# COMPAT §1.10: `POST /v1/<models>/:id` is a partial update, as PATCH.
+BY_ID_ROUTE = re.compile(r"^/v1/([a-z]+)/([0-9a-f]{24})$")
+BY_ID_TEMPLATE = re.compile(r"^/v1/([a-z]+)/\{[a-z_]+\}$")
+
+
 def static_segments(routers: Iterable[APIRouter]) -> frozenset[str]:
     """The fixed words of every route (`v1`, `organizations`, `accesstokens`, ...)."""
     words: set[str] = set()
@@ -55,15 +60,47 @@ def static_segments(routers: Iterable[APIRouter]) -> frozenset[str]:
     return frozenset(words)
 
 
+def patchable_collections(routers: Iterable[APIRouter]) -> frozenset[str]:
+    """The `<models>` whose `/v1/<models>/:id` takes PATCH and has no POST of its own: a POST
+    there is the partial update of COMPAT §1.10."""
+    methods: dict[str, set[str]] = {}
+    for router in routers:
+        for route in router.routes:
+            template = BY_ID_TEMPLATE.match(getattr(route, "path", ""))
+            if template:
+                methods.setdefault(template.group(1), set()).update(getattr(route, "methods", ()))
+    return frozenset(name for name, verbs in methods.items() if "PATCH" in verbs - {"POST"})
+
+
+def multipart_mislabelled(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """COMPAT §1.2.1: a body labelled form-urlencoded whose Content-Type carries a `boundary`
+    is multipart (the reference's logo upload example sends exactly that)."""
+    fixed = []
+    for name, value in headers:
+        if name == b"content-type":
+            kind, _, params = value.partition(b";")
+            if kind.strip().lower() == b"application/x-www-form-urlencoded" and (
+                b"boundary=" in params.lower()
+            ):
+                value = b"multipart/form-data;" + params
+        fixed.append((name, value))
+    return fixed
+
+
 class WireMiddleware:
     """COMPAT §1.1: route matching ignores case and a trailing slash. The fixed words of a path
     are lowercased; parameters (ids, launch codes) keep their case. COMPAT §1.10: relation
-    routes reach the model's own route. COMPAT §1.5: every answer has a Date header (the .NET
-    SDK fails without it)."""
+    routes reach the model's own route, and a POST to `/v1/<models>/:id` is a PATCH.
+    COMPAT §1.2.1: multipart labelled as form-urlencoded is read as multipart. COMPAT §1.5 and
+    §1.12: every answer has exactly one Date header (the .NET SDK fails without it; the
+    server is told not to add its own: `date_header=False` in `cli.serve_api`)."""
 
-    def __init__(self, app: ASGIApp, words: frozenset[str]) -> None:
+    def __init__(
+        self, app: ASGIApp, words: frozenset[str], patchable: frozenset[str] = frozenset()
+    ) -> None:
         self.app = app
         self.words = words
+        self.patchable = patchable
 
     def normalize(self, path: str) -> str:
         segments = [s.lower() if s.lower() in self.words else s for s in path.split("/")]
@@ -83,12 +120,15 @@ class WireMiddleware:
             scope.update(
                 path=path, raw_path=path.encode(), **{RELATION_ORGANIZATION: organization_id}
             )
+        by_id = BY_ID_ROUTE.match(path) if scope["method"] == "POST" else None
+        if by_id and by_id.group(1) in self.patchable:
+            scope["method"] = "PATCH"
+        scope["headers"] = multipart_mislabelled(list(scope.get("headers", [])))
 
         async def send_with_date(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                if not any(name.lower() == b"date" for name, _ in headers):
-                    headers.append((b"date", formatdate(usegmt=True).encode()))
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"date"]
+                headers.append((b"date", formatdate(usegmt=True).encode()))
                 message = dict(message, headers=headers)
             await send(message)
 

@@ -28,12 +28,12 @@ from typing import Any
 
 from common import fresh_database, percentile, prepare
 
+from spaceport.background import TASKS
 from spaceport.config import Settings
 from spaceport.events import service as events
 from spaceport.jobs.worker import Worker
 from spaceport.kit.db import Base, Database
 from spaceport.models import import_all_models
-from spaceport.webhooks import tasks as _tasks  # noqa: F401 - registers fan-out and delivery
 from spaceport.webhooks.models import Webhook
 from spaceport.webhooks.sealed import new_secret, seal
 
@@ -108,7 +108,7 @@ def start_workers(
 ) -> tuple[threading.Event, list[threading.Thread]]:
     stop = threading.Event()
     threads = [
-        threading.Thread(target=Worker(db, settings).run_forever, args=(stop,), daemon=True)
+        threading.Thread(target=Worker(db, settings, TASKS).run_forever, args=(stop,), daemon=True)
         for _ in range(count)
     ]
     for thread in threads:

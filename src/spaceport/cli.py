@@ -8,11 +8,20 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from spaceport.config import get_settings
+from pydantic import ValidationError
+
+from spaceport.config import Settings, get_settings
+
+if TYPE_CHECKING:
+    from spaceport.jobs.service import Tasks
+    from spaceport.jobs.worker import Worker
+    from spaceport.kit.db import Database
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, tasks: Tasks | None = None) -> int:
+    """`tasks`: what workers run, `spaceport.background.TASKS` unless a test gives its own."""
     parser = argparse.ArgumentParser(prog="spaceport", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -38,7 +47,11 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as exc:  # a malformed SPACEPORT_ variable: say which, start nothing
+        print(f"spaceport: invalid settings\n{settings_errors(exc)}", file=sys.stderr)
+        return 2
     from spaceport.kit import migrate
 
     if args.command == "db":
@@ -53,17 +66,35 @@ def main(argv: list[str] | None = None) -> int:
 
         return importer.command(settings.database_url, args.file, args.country)
     if args.command == "worker":
-        return run_worker()
-    return serve_api(args.host, args.port, args.workers, embedded_worker=not args.no_worker)
+        return run_worker(settings, tasks or all_tasks())
+    embedded = None if args.no_worker else tasks or all_tasks()
+    return serve_api(args.host, args.port, args.workers, embedded)
 
 
-def serve_api(host: str, port: int, workers: int, *, embedded_worker: bool = True) -> int:
+def settings_errors(error: ValidationError) -> str:
+    """One line per malformed variable, in the validator's words (no pydantic boilerplate)."""
+    lines = []
+    for problem in error.errors():
+        variable = "SPACEPORT_" + "_".join(str(part) for part in problem["loc"]).upper()
+        message = problem["msg"].removeprefix("Value error, ")
+        lines.append(message if message.startswith(variable) else f"{variable}: {message}")
+    return "\n".join(lines)
+
+
+def all_tasks() -> Tasks:
+    from spaceport.background import TASKS
+
+    return TASKS
+
+
+def serve_api(host: str, port: int, workers: int, embedded: Tasks | None) -> int:
+    """`embedded`: what the embedded worker runs; None runs none (`--no-worker`)."""
     import uvicorn
 
     # One embedded worker per `serve`, in a thread of this (parent) process, however many
     # API processes uvicorn starts (issue 6 item 1); `--no-worker` leaves jobs to `worker`.
     stop = threading.Event()
-    thread = start_worker_thread(stop) if embedded_worker else None
+    thread = None if embedded is None else start_worker_thread(stop, embedded)
     try:
         uvicorn.run(
             "spaceport.app:create_app",
@@ -82,33 +113,32 @@ def serve_api(host: str, port: int, workers: int, *, embedded_worker: bool = Tru
     return 0
 
 
-def start_worker_thread(stop: threading.Event) -> threading.Thread:
-    from spaceport.jobs.worker import Worker, load_tasks
+def new_worker(database: Database, settings: Settings, tasks: Tasks) -> Worker:
+    from spaceport.jobs.worker import Worker
+
+    return Worker(database, settings, tasks, lease_seconds=settings.worker_lease_seconds)
+
+
+def start_worker_thread(stop: threading.Event, tasks: Tasks) -> threading.Thread:
     from spaceport.kit.db import Database
 
     settings = get_settings()
-    load_tasks()
-    worker = Worker(
-        Database(settings.database_url), settings, lease_seconds=settings.worker_lease_seconds
-    )
+    worker = new_worker(Database(settings.database_url), settings, tasks)
     thread = threading.Thread(target=worker.run_forever, args=(stop,), name="worker", daemon=True)
     thread.start()
     return thread
 
 
-def run_worker() -> int:
+def run_worker(settings: Settings, tasks: Tasks) -> int:
     """`spaceport worker`: SIGTERM or SIGINT stop it after the running job (graceful)."""
-    from spaceport.jobs.worker import Worker, load_tasks
     from spaceport.kit.db import Database
 
-    settings = get_settings()
-    load_tasks()
     database = Database(settings.database_url)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     logging.getLogger(__name__).info("worker started")
-    Worker(database, settings, lease_seconds=settings.worker_lease_seconds).run_forever(stop)
+    new_worker(database, settings, tasks).run_forever(stop)
     database.dispose()
     return 0
 

@@ -1,17 +1,66 @@
-"""Settings, read once from environment variables prefixed SPACEPORT_."""
+"""Settings, read once from environment variables prefixed SPACEPORT_.
+
+Malformed values stop the start with a message naming the variable (`cli.main`). Retry-delay
+lists are parsed here, once, into typed delays by one validator (`RetryDelays`): a new list is
+one line, `flow_retry_delays: RetryDelays = delays("60,300")`."""
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BeforeValidator, ValidationInfo
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+Delays = tuple[timedelta, ...]
+SECONDS = re.compile(r"-?\d+(\.\d+)?")
+
+
+def parse_delays(text: str) -> Delays:
+    """`"120,240,480"`: comma-separated seconds (fractions allowed), at least one, none negative;
+    spaces around an item are ignored. Raises ValueError saying which item is wrong."""
+    if not text.strip():
+        raise ValueError("no delay given (at least one is needed)")
+    items = [item.strip() for item in text.split(",")]
+    for number, item in enumerate(items, start=1):
+        if not item:
+            raise ValueError(f"item {number} is empty")
+        if not SECONDS.fullmatch(item):
+            raise ValueError(f"item {number} ({item!r}) is not a number of seconds")
+        if float(item) < 0:
+            raise ValueError(f"item {number} ({item!r}) is negative")
+    return tuple(timedelta(seconds=float(item)) for item in items)
+
+
+def delays_of(value: Any, info: ValidationInfo) -> Any:
+    """The validator of every `RetryDelays` setting: a string from the environment is parsed;
+    anything else (delays already typed) is left to pydantic's `tuple[timedelta, ...]`."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return parse_delays(value)
+    except ValueError as exc:
+        variable = f"SPACEPORT_{(info.field_name or '').upper()}"
+        raise ValueError(f"{variable}={value!r}: {exc}") from None
+
+
+# NoDecode: the environment's "60,300" is ours to parse, not JSON for pydantic-settings to decode
+RetryDelays = Annotated[Delays, NoDecode, BeforeValidator(delays_of)]
+
+
+def delays(default: str) -> Delays:
+    """A retry-delay setting's default, written as its environment variable would be."""
+    return parse_delays(default)
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SPACEPORT_", extra="ignore")
+    # validate_assignment: a value set later (tests, `monkeypatch`) is parsed like the environment
+    model_config = SettingsConfigDict(
+        env_prefix="SPACEPORT_", extra="ignore", validate_assignment=True
+    )
 
     database_url: str = "sqlite:///spaceport.db"
     smtp_url: str | None = None
@@ -23,13 +72,14 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:8000"
     cors_origins: str = "*"  # COMPAT §1.14: comma-separated origins browsers may call from
     threads: int = 8  # endpoint threads per API process
-    mail_retry_delays: str = "60,300,1800"  # seconds before the 2nd, 3rd and 4th try
+    # document email and recurrence notification: seconds before the 2nd, 3rd and 4th try
+    mail_retry_delays: RetryDelays = delays("60,300,1800")
     worker_poll_seconds: float = 1.0  # how often an idle worker looks for due jobs (issue 6)
     worker_lease_seconds: float = 60.0  # a claimed job whose worker died is taken again after
     # COMPAT §8.2: refuse webhook targets on loopback/private addresses unless this is set
     webhook_allow_private: bool = False
     # COMPAT §8.2: retries, in seconds after the first attempt ("2, 4 and 8 minutes")
-    webhook_retry_delays: str = Field("120,240,480", pattern=r"^\d+(\.\d+)?(,\d+(\.\d+)?)*$")
+    webhook_retry_delays: RetryDelays = delays("120,240,480")
 
 
 @lru_cache

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from spaceport.config import Settings
-from spaceport.documents import tasks as _tasks  # noqa: F401 - registers the send handler
+from spaceport.background import TASKS
+from spaceport.config import Settings, delays
 from spaceport.jobs.worker import Worker
 from spaceport.kit.db import Database
 from tests.conftest import Api, Inbox, free_port
@@ -51,7 +51,7 @@ def refusing() -> Iterator[Refusing]:
 
 
 def work(database: Database, settings: Settings, rounds: int = 1) -> None:
-    worker = Worker(database, settings, kinds={"document.send"})
+    worker = Worker(database, settings, TASKS, kinds={"document.send"})
     for _ in range(rounds):
         worker.run_once()
 
@@ -110,7 +110,10 @@ def test_a_refused_delivery_is_retried(
     refusing: Refusing,
 ) -> None:
     quick = settings.model_copy(
-        update={"smtp_url": f"smtp://127.0.0.1:{refusing.port}", "mail_retry_delays": "0,0,0"}
+        update={
+            "smtp_url": f"smtp://127.0.0.1:{refusing.port}",
+            "mail_retry_delays": delays("0,0,0"),
+        }
     )
     document = create(api, organization["id"], data=GETTING_STARTED)
     api.post(f"/v1/documents/{document['id']}/send", data=SEND)
@@ -123,7 +126,7 @@ def test_a_delivery_that_keeps_failing_is_recorded_as_failed(
     api: Api, organization: dict[str, Any], database: Database, settings: Settings
 ) -> None:
     closed = settings.model_copy(
-        update={"smtp_url": f"smtp://127.0.0.1:{free_port()}", "mail_retry_delays": "0"}
+        update={"smtp_url": f"smtp://127.0.0.1:{free_port()}", "mail_retry_delays": delays("0")}
     )
     document = create(api, organization["id"], data=GETTING_STARTED)
     api.post(f"/v1/documents/{document['id']}/send", data=SEND)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
+from spaceport.background import TASKS as ALL
 from spaceport.config import Settings
 from spaceport.jobs import service
 from spaceport.jobs.models import Job
@@ -23,13 +24,13 @@ from spaceport.kit.db import Database, utcnow
 
 KIND = "test.fault.slow"
 ROOT = Path(__file__).resolve().parents[2]
-# The subprocess is the real CLI; it imports this module first to get the handler below.
+# The subprocess is the real CLI, given every task and the handler below.
 WORKER = (
-    "import sys, tests.jobs.test_fault; from spaceport.cli import main; sys.exit(main(['worker']))"
+    "import sys; from tests.jobs.test_fault import TASKS; from spaceport.cli import main; "
+    "sys.exit(main(['worker'], tasks=TASKS))"
 )
 
 
-@service.handler(KIND)
 def slow_job(database: Database, settings: Settings, job: Job) -> None:
     """Writes `start n`, works a while, writes `done n` (its own file, outside the database)."""
     path = Path(job.payload["path"])
@@ -39,6 +40,9 @@ def slow_job(database: Database, settings: Settings, job: Job) -> None:
     time.sleep(1)  # long enough that a kill right after `start` lands mid-job
     with path.open("a") as log:
         log.write(f"done {n}\n")
+
+
+TASKS = service.Tasks({**ALL.handlers, KIND: slow_job}, ALL.event_callbacks)
 
 
 def lines(path: Path) -> list[str]:

@@ -8,7 +8,6 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -25,11 +24,6 @@ from spaceport.jobs.models import Job
 from spaceport.jobs.worker import Worker
 from spaceport.kit.db import Database, utcnow
 from tests.conftest import Api
-
-
-@pytest.fixture(autouse=True)
-def outbox(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(service, "event_callbacks", [])  # only this module's callbacks
 
 
 @dataclass
@@ -53,17 +47,20 @@ class Recorder:
         if outcome == "crash":
             raise ValueError("boom")
 
+    @property
+    def tasks(self) -> service.Tasks:
+        """Only this kind and no outbox callbacks: what this module's workers run."""
+        return service.Tasks({self.kind: self})
+
 
 @pytest.fixture
-def recorder(monkeypatch: pytest.MonkeyPatch) -> Recorder:
-    found = Recorder(f"test.{uuid.uuid4().hex[:12]}")
-    monkeypatch.setitem(service.handlers, found.kind, found)
-    return found
+def recorder() -> Recorder:
+    return Recorder(f"test.{uuid.uuid4().hex[:12]}")
 
 
 @pytest.fixture
 def worker(database: Database, settings: Settings, recorder: Recorder) -> Worker:
-    return Worker(database, settings, kinds=[recorder.kind])
+    return Worker(database, settings, recorder.tasks, kinds=[recorder.kind])
 
 
 def enqueue(database: Database, kind: str, **payload: Any) -> str:
@@ -151,7 +148,7 @@ def test_a_job_whose_lease_expired_is_taken_again(
     database: Database, settings: Settings, worker: Worker, recorder: Recorder
 ) -> None:
     job_id = enqueue(database, recorder.kind)
-    dying = Worker(database, settings, lease_seconds=1, kinds=[recorder.kind])
+    dying = Worker(database, settings, recorder.tasks, lease_seconds=1, kinds=[recorder.kind])
     claim = dying.claim()  # claimed, then the worker "dies" before running it
     assert claim is not None and claim.job.id == job_id
     assert worker.run_once() == 0  # the lease still holds
@@ -166,7 +163,7 @@ def test_a_worker_that_lost_its_lease_does_not_record_an_outcome(
     database: Database, settings: Settings, worker: Worker, recorder: Recorder
 ) -> None:
     job_id = enqueue(database, recorder.kind, outcome="give up")
-    slow = Worker(database, settings, lease_seconds=0.1, kinds=[recorder.kind])
+    slow = Worker(database, settings, recorder.tasks, lease_seconds=0.1, kinds=[recorder.kind])
     claim = slow.claim()
     assert claim is not None
     time.sleep(0.2)
@@ -215,8 +212,8 @@ def test_two_workers_never_run_the_same_job_twice(
     ids = {enqueue(database, recorder.kind, sleep=0.01) for _ in range(40)}
     other = Database(database_url)  # a second process, as far as the database can tell
     workers = [
-        Worker(database, settings, kinds=[recorder.kind]),
-        Worker(other, settings, kinds=[recorder.kind]),
+        Worker(database, settings, recorder.tasks, kinds=[recorder.kind]),
+        Worker(other, settings, recorder.tasks, kinds=[recorder.kind]),
     ]
     threads = [
         threading.Thread(target=run_until_idle, args=(w, threading.Event())) for w in workers
@@ -233,19 +230,23 @@ def test_two_workers_never_run_the_same_job_twice(
 
 
 @pytest.fixture
-def fanned_out(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """The uids of the events the callback was called with, and one job enqueued for each."""
-    uids: list[str] = []
+def fanned_out() -> list[str]:
+    """The uids of the events the callback of `per_event` was called with."""
+    return []
+
+
+@pytest.fixture
+def per_event(fanned_out: list[str]) -> service.Tasks:
+    """A callback recording each event's uid in `fanned_out` and enqueueing one job for each."""
     lock = threading.Lock()
 
     def callback(session: Session, event: Event) -> None:
         with lock:
-            uids.append(event.uid)
+            fanned_out.append(event.uid)
         service.enqueue(session, "test.per-event", {"uid": event.uid}, queue=event.organization_id)
 
-    monkeypatch.setattr(service, "event_callbacks", [callback])
-    monkeypatch.setitem(service.handlers, "test.per-event", lambda database, settings, job: None)
-    yield uids
+    handlers = {"test.per-event": lambda database, settings, job: None}
+    return service.Tasks(handlers, (callback,))
 
 
 def uids_of(database: Database, organization_id: str) -> list[str]:
@@ -262,12 +263,13 @@ def test_the_outbox_is_fanned_out_once_per_event(
     settings: Settings,
     organization: dict[str, Any],
     fanned_out: list[str],
+    per_event: service.Tasks,
 ) -> None:
     oid = organization["id"]
     api.post(f"/v1/organizations/{oid}/defaults", data={"name": "x", "value": "1"})
     recorded = uids_of(database, oid)
     assert recorded
-    worker = Worker(database, settings, kinds=["test.per-event"])
+    worker = Worker(database, settings, per_event, kinds=["test.per-event"])
     worker.run_once()
     worker.run_once()
     assert [uid for uid in fanned_out if uid in recorded] == recorded  # once each, in order
@@ -277,7 +279,11 @@ def test_the_outbox_is_fanned_out_once_per_event(
 
 
 def test_two_workers_fan_out_each_event_once(
-    database: Database, database_url: str, settings: Settings, fanned_out: list[str]
+    database: Database,
+    database_url: str,
+    settings: Settings,
+    fanned_out: list[str],
+    per_event: service.Tasks,
 ) -> None:
     organization_id = uuid.uuid4().hex[:24]
     with database.transaction() as session:
@@ -285,7 +291,10 @@ def test_two_workers_fan_out_each_event_once(
             events.record(session, "client", "create", organization_id, {"n": n})
     recorded = uids_of(database, organization_id)
     other = Database(database_url)
-    workers = [Worker(database, settings, kinds=[]), Worker(other, settings, kinds=[])]
+    workers = [
+        Worker(database, settings, per_event, kinds=[]),
+        Worker(other, settings, per_event, kinds=[]),
+    ]
     threads = [threading.Thread(target=w.run_once) for w in workers]
     for thread in threads:
         thread.start()
@@ -295,3 +304,19 @@ def test_two_workers_fan_out_each_event_once(
     mine = [uid for uid in fanned_out if uid in set(recorded)]
     assert Counter(mine) == Counter(recorded)
     assert mine == recorded  # in event order, although two workers fanned out
+
+
+def test_a_worker_refuses_kinds_it_has_no_handler_for(
+    database: Database, settings: Settings, recorder: Recorder
+) -> None:
+    with pytest.raises(ValueError, match="no handler for job kinds"):
+        Worker(database, settings, recorder.tasks, kinds=[recorder.kind, "test.unknown"])
+
+
+def test_the_tasks_a_worker_runs_cannot_change_behind_its_back(recorder: Recorder) -> None:
+    handlers = {recorder.kind: recorder}
+    tasks = service.Tasks(handlers)
+    handlers["test.added-later"] = recorder
+    assert set(tasks.handlers) == {recorder.kind}
+    with pytest.raises(TypeError):
+        tasks.handlers["test.added-later"] = recorder  # type: ignore[index]

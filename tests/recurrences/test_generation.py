@@ -13,13 +13,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
+from spaceport.background import TASKS
 from spaceport.config import Settings
-from spaceport.documents import tasks as _documents  # noqa: F401 - registers document.send
 from spaceport.jobs.models import Job
 from spaceport.jobs.worker import Worker
 from spaceport.kit.db import Database, utcnow
 from spaceport.recurrences import service
-from spaceport.recurrences import tasks as _recurrences  # noqa: F401 - registers the ticks
 from tests.conftest import Api, Inbox
 from tests.documents.test_endpoints import create
 
@@ -42,7 +41,7 @@ def work(database: Database, settings: Settings, rounds: int = 3) -> None:
     """A tick due now (as creating a recurrence enqueues), then the worker's rounds."""
     with database.transaction() as session:
         service.ensure_tick(session)
-    worker = Worker(database, settings, kinds=KINDS)
+    worker = Worker(database, settings, TASKS, kinds=KINDS)
     for _ in range(rounds):
         worker.run_once()
 

@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from spaceport.background import TASKS
 from spaceport.config import Settings
 from spaceport.jobs.models import UNFINISHED, Job
 from spaceport.jobs.worker import Worker
 from spaceport.kit.db import Database
-from spaceport.webhooks import tasks as _tasks  # noqa: F401 - registers fan-out and delivery
 from tests.conftest import Api
 
 RETRY_DELAYS = "0.4,0.8,1.2"
@@ -98,7 +98,7 @@ def hook_settings(app: Any, monkeypatch: pytest.MonkeyPatch) -> Settings:
 
 @pytest.fixture
 def worker(database: Database, hook_settings: Settings) -> Worker:
-    return Worker(database, hook_settings, kinds={"webhook.deliver"})
+    return Worker(database, hook_settings, TASKS, kinds={"webhook.deliver"})
 
 
 def unfinished(database: Database, webhook_id: str) -> int:

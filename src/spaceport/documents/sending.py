@@ -19,6 +19,7 @@ from spaceport.documents import service, smartcodes
 from spaceport.documents.models import Document, DocumentActivity
 from spaceport.jobs import service as jobs
 from spaceport.jobs.models import Job
+from spaceport.jobs.retry import retry_later
 from spaceport.kit.db import Database
 from spaceport.kit.errors import invalid
 from spaceport.kit.mail import Attachment, Mail, MailNotConfigured, send
@@ -105,10 +106,6 @@ def mail_of(
     )
 
 
-def retry_delays(settings: Settings) -> list[float]:
-    return [float(part) for part in settings.mail_retry_delays.split(",") if part.strip()]
-
-
 def send_document(database: Database, settings: Settings, job: Job) -> None:
     """The handler of `document.send` jobs: render outside any transaction, hand the mail to
     SMTP, keep what happened. A refused delivery is retried after the delays, then `failed`."""
@@ -126,9 +123,10 @@ def send_document(database: Database, settings: Settings, job: Job) -> None:
     try:
         send(mail_of(payload, name, attachment, settings), settings.smtp_url, settings.mail_from)
     except (OSError, smtplib.SMTPException, MailNotConfigured) as exc:
-        delays = retry_delays(settings)
-        if job.attempts <= len(delays) and not isinstance(exc, MailNotConfigured):
-            raise jobs.RetryLater(delays[job.attempts - 1], str(exc)) from exc
+        if not isinstance(exc, MailNotConfigured):  # no SMTP server configured: no retry
+            later = retry_later(settings.mail_retry_delays, job.attempts, str(exc))
+            if later is not None:
+                raise later from exc
         keep(database, document.id, "failed", payload["recipients"], str(exc))
         raise jobs.GiveUp(str(exc)) from exc
     keep(database, document.id, "delivered", payload["recipients"])

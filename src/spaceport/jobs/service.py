@@ -1,13 +1,17 @@
-"""Enqueueing jobs and registering what runs them.
+"""Enqueueing jobs, and the shape of what runs them.
 
 A job is added in the caller's transaction, so it exists iff the change commits, like the
 outbox (COMPAT §8.1). Handlers run later in a worker, outside any transaction (DESIGN: slow
-work never holds one), and say how they ended: return (done), `RetryLater` or `GiveUp`."""
+work never holds one), and say how they ended: return (done), `RetryLater` or `GiveUp`.
+Which handler runs which kind is no registry filled at import: `spaceport.background` lists
+them, and the worker is given that list (`Tasks`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -21,8 +25,19 @@ from spaceport.kit.db import Database, utcnow
 Handler = Callable[[Database, Settings, Job], None]
 EventCallback = Callable[[Session, Event], None]
 
-handlers: dict[str, Handler] = {}
-event_callbacks: list[EventCallback] = []
+
+@dataclass(frozen=True)
+class Tasks:
+    """What a worker runs: the handler of each job kind, and the callbacks it calls once for
+    every committed outbox event, in the transaction that marks the event dispatched (so the
+    jobs they enqueue commit with that, COMPAT §8.1)."""
+
+    handlers: Mapping[str, Handler]
+    event_callbacks: tuple[EventCallback, ...] = ()
+
+    def __post_init__(self) -> None:  # a copy nobody can change: the table is the whole truth
+        object.__setattr__(self, "handlers", MappingProxyType(dict(self.handlers)))
+        object.__setattr__(self, "event_callbacks", tuple(self.event_callbacks))
 
 
 class RetryLater(Exception):  # noqa: N818 - reads as the outcome it is
@@ -67,20 +82,3 @@ def enqueue(
     session.add(job)
     session.flush()
     return job
-
-
-def handler(kind: str) -> Callable[[Handler], Handler]:
-    """Register the function that runs jobs of `kind` (`@handler("webhook.deliver")`)."""
-
-    def register(function: Handler) -> Handler:
-        handlers[kind] = function
-        return function
-
-    return register
-
-
-def on_event(callback: EventCallback) -> EventCallback:
-    """Register a callback the worker calls once for every committed outbox event, in the
-    transaction that marks the event dispatched (so the jobs it enqueues commit with that)."""
-    event_callbacks.append(callback)
-    return callback

@@ -9,10 +9,7 @@ run side by side; SQLite serializes them on its single writer (`Database.transac
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
-import pkgutil
 import threading
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -21,7 +18,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import aliased
 
-import spaceport
 from spaceport.config import Settings
 from spaceport.events.models import Event
 from spaceport.jobs import service
@@ -31,15 +27,6 @@ from spaceport.kit.db import Database, utcnow
 log = logging.getLogger(__name__)
 EVENT_BATCH = 100
 JOBS_PER_ROUND = 100  # run_once returns after this many, so a busy queue never starves events
-
-
-def load_tasks() -> None:
-    """Import every `spaceport.<domain>.tasks` module: that is where domains register their
-    handlers and outbox callbacks (DESIGN "tasks.py: background work of the domain")."""
-    for module in pkgutil.iter_modules(spaceport.__path__):
-        name = f"spaceport.{module.name}.tasks"
-        if module.ispkg and importlib.util.find_spec(name) is not None:
-            importlib.import_module(name)
 
 
 @dataclass(frozen=True)
@@ -53,16 +40,21 @@ class Worker:
         self,
         database: Database,
         settings: Settings,
+        tasks: service.Tasks,
         *,
         lease_seconds: float = 60,
         kinds: Collection[str] | None = None,
     ) -> None:
-        """`kinds` limits the worker to those job kinds; by default it takes every kind that
-        has a handler registered (never one it could not run)."""
+        """`tasks` says what runs (`spaceport.background.TASKS`); `kinds` limits the worker to
+        those job kinds, by default every kind `tasks` has a handler for (never one it could
+        not run)."""
         self.database = database
         self.settings = settings
+        self.tasks = tasks
         self.lease = timedelta(seconds=lease_seconds)
-        self.kinds = None if kinds is None else frozenset(kinds)
+        self.kinds = frozenset(tasks.handlers if kinds is None else kinds)
+        if unknown := self.kinds - set(tasks.handlers):
+            raise ValueError(f"no handler for job kinds {sorted(unknown)}")
 
     # --- the loop -----------------------------------------------------------------------------
 
@@ -96,14 +88,14 @@ class Worker:
     # --- the outbox ---------------------------------------------------------------------------
 
     def fan_out(self) -> int:
-        """Hand a batch of undispatched events to the `on_event` callbacks and mark them
+        """Hand a batch of undispatched events to the event callbacks and mark them
         dispatched in the same transaction: each event is fanned out exactly once (§8.1)."""
         if not self.waiting(undispatched_events()):
             return 0
         with self.database.transaction() as session:
             events = list(session.scalars(undispatched_events().with_for_update()))
             for event in events:
-                for callback in list(service.event_callbacks):
+                for callback in self.tasks.event_callbacks:
                     callback(session, event)
                 event.dispatched = True
         return len(events)
@@ -112,14 +104,13 @@ class Worker:
 
     def claim(self) -> Claim | None:
         """Lease the next due job, in a short transaction of its own."""
-        kinds = self.kinds if self.kinds is not None else frozenset(service.handlers)
-        if not kinds:
+        if not self.kinds:
             return None
-        if not self.waiting(due_jobs(kinds, utcnow())):
+        if not self.waiting(due_jobs(self.kinds, utcnow())):
             return None
         with self.database.transaction() as session:
             now = utcnow()
-            locked = due_jobs(kinds, now).with_for_update(skip_locked=True, of=Job)
+            locked = due_jobs(self.kinds, now).with_for_update(skip_locked=True, of=Job)
             job = session.scalars(locked).first()
             if job is None:
                 return None
@@ -138,11 +129,8 @@ class Worker:
     def run(self, claim: Claim) -> None:
         """Run the claimed job outside any transaction, then record how it ended."""
         job = claim.job
-        function = service.handlers.get(job.kind)
         try:
-            if function is None:
-                raise service.RetryLater(60, f"no handler for job kind {job.kind!r}")
-            function(self.database, self.settings, job)
+            self.tasks.handlers[job.kind](self.database, self.settings, job)
         except service.RetryLater as later:
             run_at = utcnow() + timedelta(seconds=float(later.delay_seconds))
             self.record(claim, "pending", later.error, run_at)

@@ -1,4 +1,4 @@
-"""Background work of recurrences, registered with the worker (loaded by `jobs.worker.load_tasks`).
+"""Background work of recurrences (listed for the worker in `spaceport.background`).
 
 `recurrence.tick` creates the due iterations (service.run_due) and then schedules the next tick
 TICK_SECONDS later unless a tick is already pending: the tick keeps itself alive without any
@@ -15,16 +15,14 @@ from __future__ import annotations
 import smtplib
 
 from spaceport.config import Settings
-from spaceport.documents.sending import retry_delays
 from spaceport.jobs import service as jobs
 from spaceport.jobs.models import Job
+from spaceport.jobs.retry import retry_later
 from spaceport.kit.db import Database
 from spaceport.kit.mail import Mail, MailNotConfigured, send
 from spaceport.recurrences import service
-from spaceport.recurrences.service import NOTIFY, TICK
 
 
-@jobs.handler(TICK)
 def tick(database: Database, _settings: Settings, _job: Job) -> None:
     try:
         service.run_due(database)
@@ -33,7 +31,6 @@ def tick(database: Database, _settings: Settings, _job: Job) -> None:
             service.schedule_next(session)
 
 
-@jobs.handler(NOTIFY)
 def notify(_database: Database, settings: Settings, job: Job) -> None:
     payload = job.payload
     mail = Mail(
@@ -46,8 +43,6 @@ def notify(_database: Database, settings: Settings, job: Job) -> None:
         send(mail, settings.smtp_url, settings.mail_from)
     except MailNotConfigured as exc:
         raise jobs.GiveUp(str(exc)) from exc
-    except (OSError, smtplib.SMTPException) as exc:
-        delays = retry_delays(settings)
-        if job.attempts <= len(delays):
-            raise jobs.RetryLater(delays[job.attempts - 1], str(exc)) from exc
-        raise jobs.GiveUp(str(exc)) from exc
+    except (OSError, smtplib.SMTPException) as exc:  # retried like a document email
+        later = retry_later(settings.mail_retry_delays, job.attempts, str(exc))
+        raise later or jobs.GiveUp(str(exc)) from exc

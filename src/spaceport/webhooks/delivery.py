@@ -22,10 +22,11 @@ from cryptography.fernet import InvalidToken
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from spaceport.config import Settings
+from spaceport.config import Delays, Settings
 from spaceport.events.models import Event
 from spaceport.jobs.models import Job
-from spaceport.jobs.service import GiveUp, RetryLater
+from spaceport.jobs.retry import retry_later
+from spaceport.jobs.service import GiveUp
 from spaceport.kit.db import Database, utcnow
 from spaceport.kit.json import dumps
 from spaceport.webhooks import sealed, targets
@@ -36,11 +37,6 @@ TIMEOUT_SECONDS = 10.0  # COMPAT §8.2: a receiver slower than this counts as fa
 MAX_CLIENTS = 256
 _clients: OrderedDict[str, httpx.Client] = OrderedDict()
 _clients_lock = threading.Lock()
-
-
-def retry_delays(settings: Settings) -> list[float]:
-    """`"120,240,480"`: seconds after the first attempt at which to try again."""
-    return [float(part) for part in settings.webhook_retry_delays.split(",") if part.strip()]
 
 
 def http_client(host: str) -> httpx.Client:
@@ -211,16 +207,14 @@ def record(database: Database, delivery: Delivery, outcome: Outcome) -> None:
 
 
 # -- deciding -----------------------------------------------------------------------------
-def next_try(delivery: Delivery, outcome: Outcome, delays: list[float]) -> None:
+def next_try(delivery: Delivery, outcome: Outcome, delays: Delays) -> None:
     """Raise `RetryLater` until the last delay has passed, then `GiveUp` (COMPAT §8.2):
-    retry k is due `delays[k - 1]` seconds after the first attempt, not after the last."""
+    retry k is due `delays[k - 1]` after the first attempt, not after the last."""
     error = outcome.error or "failed"
     attempt = delivery.attempts_before + 1
-    if attempt > len(delays):
-        raise GiveUp(f"attempt {attempt} failed ({error}); no retries left")
     first = delivery.first_attempt or outcome.started
-    elapsed = (utcnow() - first).total_seconds()
-    raise RetryLater(max(0.0, delays[attempt - 1] - elapsed), error)
+    later = retry_later(delays, attempt, error, since=first)
+    raise later or GiveUp(f"attempt {attempt} failed ({error}); no retries left")
 
 
 def deliver(database: Database, settings: Settings, job: Job) -> None:
@@ -231,4 +225,4 @@ def deliver(database: Database, settings: Settings, job: Job) -> None:
     outcome = post(delivery, settings)
     record(database, delivery, outcome)
     if not outcome.delivered:
-        next_try(delivery, outcome, retry_delays(settings))
+        next_try(delivery, outcome, settings.webhook_retry_delays)

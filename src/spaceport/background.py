@@ -1,0 +1,28 @@
+"""Background work, wired explicitly: every job kind with the function that runs it, and every
+callback for committed outbox events (COMPAT §8.1). Nothing registers itself at import and no
+package is scanned: `spaceport worker`, the worker embedded in `spaceport serve` and the tests
+give this table to `jobs.worker.Worker`.
+
+It names the domains' handlers, so it sits above the domains (like `app.py` with the routers);
+a new kind of background work is one line here."""
+
+from __future__ import annotations
+
+from spaceport.documents import sending
+from spaceport.jobs.service import Tasks
+from spaceport.recurrences import service as recurrences
+from spaceport.recurrences import tasks as recurrence_tasks
+from spaceport.webhooks import delivery
+from spaceport.webhooks import service as webhooks
+
+TASKS = Tasks(
+    handlers={
+        webhooks.DELIVER: delivery.deliver,  # COMPAT §8.2: one event to one webhook
+        sending.SEND: sending.send_document,  # reference "Send a Document in Email"
+        recurrences.TICK: recurrence_tasks.tick,  # create the due iterations
+        recurrences.NOTIFY: recurrence_tasks.notify,  # tell the creator a copy was made
+    },
+    event_callbacks=(
+        webhooks.fan_out,  # COMPAT §8.2: a delivery job per matching webhook
+    ),
+)

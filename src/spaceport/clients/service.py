@@ -17,7 +17,8 @@ from stdnum.exceptions import ValidationError as NumberError
 
 from spaceport.clients.models import Client, search_key
 from spaceport.clients.schemas import ClientCreate, ClientUpdate
-from spaceport.countries.catalog import find_country
+from spaceport.countries.matching import find_country
+from spaceport.countries.names import DEMONYMS
 from spaceport.kit import listing
 from spaceport.kit.errors import ValidationFailed, invalid
 from spaceport.kit.filters import apply_filter
@@ -26,27 +27,6 @@ from spaceport.resources import Resource, Values
 SEARCH_LIMIT: Final = 50
 DROPPED_WHEN_NULL: Final = frozenset({"custom", "tax_subject", "is_end_customer"})
 
-# Adjectives for "is not a valid Belgian VAT number", for every country python-stdnum has a
-# VAT (or its country's equivalent) validator for.
-DEMONYMS: Final = {
-    "AD": "Andorran", "AL": "Albanian", "AR": "Argentine", "AT": "Austrian", "AU": "Australian",
-    "AZ": "Azerbaijani", "BE": "Belgian", "BG": "Bulgarian", "BR": "Brazilian", "BY": "Belarusian",
-    "CA": "Canadian", "CH": "Swiss", "CL": "Chilean", "CN": "Chinese", "CO": "Colombian",
-    "CR": "Costa Rican", "CY": "Cypriot", "CZ": "Czech", "DE": "German", "DK": "Danish",
-    "DO": "Dominican", "DZ": "Algerian", "EC": "Ecuadorian", "EE": "Estonian", "EG": "Egyptian",
-    "ES": "Spanish", "FI": "Finnish", "FO": "Faroese", "FR": "French", "GB": "British",
-    "GH": "Ghanaian", "GN": "Guinean", "GR": "Greek", "GT": "Guatemalan", "HR": "Croatian",
-    "HU": "Hungarian", "ID": "Indonesian", "IE": "Irish", "IL": "Israeli", "IN": "Indian",
-    "IS": "Icelandic", "IT": "Italian", "JP": "Japanese", "KE": "Kenyan", "KR": "South Korean",
-    "LT": "Lithuanian", "LU": "Luxembourgish", "LV": "Latvian", "MA": "Moroccan",
-    "MC": "Monegasque", "ME": "Montenegrin", "MK": "Macedonian", "MT": "Maltese",
-    "MX": "Mexican", "MZ": "Mozambican", "NL": "Dutch", "NO": "Norwegian", "NZ": "New Zealand",
-    "PE": "Peruvian", "PL": "Polish", "PT": "Portuguese", "PY": "Paraguayan", "RO": "Romanian",
-    "RS": "Serbian", "RU": "Russian", "SE": "Swedish", "SG": "Singaporean", "SI": "Slovenian",
-    "SK": "Slovak", "SM": "Sammarinese", "SN": "Senegalese", "SV": "Salvadoran", "TH": "Thai",
-    "TN": "Tunisian", "TR": "Turkish", "TW": "Taiwanese", "UY": "Uruguayan",
-    "VE": "Venezuelan", "VN": "Vietnamese",
-}  # fmt: skip
 # Where the number is called a VAT number; elsewhere it is a "tax number" (ABN, CUIT, ...).
 VAT_AREA: Final = frozenset({*(cc.upper() for cc in eu_vat.MEMBER_STATES), "GB", "CH", "NO"})
 

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from spaceport.companies import importer, repository
 from spaceport.companies.models import Company, search_key
-from spaceport.countries.catalog import find_country, get_country
+from spaceport.countries.catalog import get_country
+from spaceport.countries.matching import find_country
 from spaceport.kit import listing
 from spaceport.kit.db import Database
 from spaceport.kit.errors import invalid

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from spaceport.countries import catalog
+from spaceport.countries import catalog, currencies
 from spaceport.kit.json import ApiResponse
 
 router = APIRouter(tags=["countries"])
@@ -29,4 +29,4 @@ def list_organization_countries(organization_id: str) -> Response:
 
 @router.get("/v1/currencies")
 def list_currencies() -> Response:
-    return prerendered(catalog.currencies_json())
+    return prerendered(currencies.currencies_json())

@@ -10,7 +10,11 @@ from sqlalchemy.orm import Session
 
 from spaceport.access.models import Access
 from spaceport.accounts.models import Account
-from spaceport.countries import catalog
+from spaceport.countries.currencies import country_currency
+from spaceport.countries.matching import find_country
+from spaceport.countries.names import country_locale
+from spaceport.countries.vat import country_tax_history
+from spaceport.countries.zones import country_timezone
 from spaceport.defaults import service as defaults
 from spaceport.events import service as events
 from spaceport.kit.db import utcnow
@@ -27,16 +31,16 @@ def create(session: Session, owner: Account, data: OrganizationCreate) -> Organi
     the Default `currencyId` and the country's VAT taxes with their dated rates (COMPAT §7.1)."""
     values = data.given()
     country_text = "" if data.country is None else str(data.country).strip()
-    country = catalog.find_country(country_text) if country_text else None
+    country = find_country(country_text) if country_text else None
     alpha2 = country["alpha2Code"] if country else None
     organization = Organization(**{**values, "country": country_text or None})
     organization.country_alpha2_code = alpha2
-    organization.locale = data.locale or (catalog.country_locale(alpha2) if alpha2 else "en")
-    organization.timezone = data.timezone or (catalog.country_timezone(alpha2) if alpha2 else "UTC")
+    organization.locale = data.locale or (country_locale(alpha2) if alpha2 else "en")
+    organization.timezone = data.timezone or (country_timezone(alpha2) if alpha2 else "UTC")
     session.add(organization)
     session.flush()
     session.add(Access(organization_id=organization.id, account_id=owner.id, role="admin"))
-    currency = (catalog.country_currency(alpha2) if alpha2 else None) or FALLBACK_CURRENCY
+    currency = (country_currency(alpha2) if alpha2 else None) or FALLBACK_CURRENCY
     defaults.create(session, organization.id, "currencyId", currency)
     if alpha2:
         create_country_taxes(session, organization.id, alpha2)
@@ -45,7 +49,7 @@ def create(session: Session, owner: Account, data: OrganizationCreate) -> Organi
 
 
 def create_country_taxes(session: Session, organization_id: str, alpha2: str) -> None:
-    for series in catalog.country_tax_history(alpha2):
+    for series in country_tax_history(alpha2):
         taxes.create_tax(
             session,
             organization_id,
@@ -60,7 +64,7 @@ def update(session: Session, organization: Organization, data: OrganizationUpdat
     for name, value in data.given().items():
         if name == "country":
             text = "" if value is None else str(value).strip()
-            country = catalog.find_country(text) if text else None
+            country = find_country(text) if text else None
             organization.country = text or None
             organization.country_alpha2_code = country["alpha2Code"] if country else None
         elif value is not None or name not in ("name", "custom"):

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from spaceport.clients import service as clients
-from spaceport.countries.catalog import all_currencies
+from spaceport.countries.currencies import all_currencies
 from spaceport.defaults import service as defaults
 from spaceport.kit import listing
 from spaceport.kit.errors import ValidationFailed, invalid

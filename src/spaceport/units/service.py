@@ -8,7 +8,8 @@ from typing import Any, Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from spaceport.countries.catalog import find_country, get_country
+from spaceport.countries.catalog import get_country
+from spaceport.countries.matching import find_country
 from spaceport.kit.errors import invalid
 from spaceport.resources import Resource, Values
 from spaceport.units.models import Unit

@@ -110,6 +110,8 @@ def settings(database_url: str, inbox: Inbox) -> Settings:
         database_url=database_url,
         smtp_url=f"smtp://127.0.0.1:{inbox.port}",
         rate_limit="100000/second",
+        login_rate_limit_email="100000/second",
+        login_rate_limit_address="100000/second",
         secret_key="test-secret",
     )
 

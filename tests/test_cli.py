@@ -35,12 +35,12 @@ def test_serve_creates_the_database_and_answers(tmp_path: Path) -> None:
             assert time.monotonic() < deadline, "the server did not start"
             time.sleep(0.2)
         signup = httpx.post(
-            f"{base}/v1/accounts", data={"email": "a@example.com", "password": "pw"}
+            f"{base}/v1/accounts", data={"email": "a@example.com", "password": "launchpad-42"}
         )
         assert signup.status_code == 200
         assert "date" in signup.headers
         login = httpx.post(
-            f"{base}/v1/accounts/login", data={"email": "a@example.com", "password": "pw"}
+            f"{base}/v1/accounts/login", data={"email": "a@example.com", "password": "launchpad-42"}
         )
         org = httpx.post(
             f"{base}/v1/accounts/{signup.json()['id']}/organizations",

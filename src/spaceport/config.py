@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     secret_key: str = "change-me"
     open_signup: bool = True
     rate_limit: str = "100/second"
+    # Issue 16 item 4: login and password-reset attempts per email and per client address
+    login_rate_limit_email: str = "10/minute"
+    login_rate_limit_address: str = "100/minute"
     redis_url: str | None = None
     public_url: str = "http://127.0.0.1:8000"
     cors_origins: str = "*"  # COMPAT §1.14: comma-separated origins browsers may call from

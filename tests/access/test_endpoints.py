@@ -52,8 +52,10 @@ def test_invitation_to_an_email_without_account_is_linked_at_signup(client: Test
     email = f"future-{org['id']}@example.com"
     access = invite(admin, org["id"], email=email, requireConfirmation="false").json()
     assert access["accountId"] is None
-    client.post("/v1/accounts", data={"email": email, "password": "pw"})
-    code = client.post("/v1/accounts/login", data={"email": email, "password": "pw"}).json()["id"]
+    client.post("/v1/accounts", data={"email": email, "password": "launchpad-42"})
+    code = client.post(
+        "/v1/accounts/login", data={"email": email, "password": "launchpad-42"}
+    ).json()["id"]
     assert (
         client.get(f"/v1/organizations/{org['id']}", headers={"Authorization": code}).status_code
         == 200

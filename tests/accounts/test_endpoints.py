@@ -30,14 +30,18 @@ def test_create_account_as_in_the_reference(client: TestClient) -> None:
 
 def test_duplicate_email_is_a_422(client: TestClient) -> None:
     email = unique_email()
-    client.post("/v1/accounts", data={"email": email, "password": "x"})
-    response = client.post("/v1/accounts", data={"email": email.upper(), "password": "x"})
+    client.post("/v1/accounts", data={"email": email, "password": "launchpad-42"})
+    response = client.post(
+        "/v1/accounts", data={"email": email.upper(), "password": "launchpad-42"}
+    )
     assert response.status_code == 422
     assert response.json()["error"]["details"]["messages"]["email"] == ["Email already exists"]
 
 
 def test_invalid_email_is_a_422_in_the_loopback_envelope(client: TestClient) -> None:
-    response = client.post("/v1/accounts", data={"email": "not-an-email", "password": "x"})
+    response = client.post(
+        "/v1/accounts", data={"email": "not-an-email", "password": "launchpad-42"}
+    )
     assert response.status_code == 422
     error = response.json()["error"]
     assert error["statusCode"] == 422 and error["name"] == "ValidationError"
@@ -155,7 +159,7 @@ def test_child_account_and_impersonation(client: TestClient) -> None:
     client.post(
         "/v1/accounts",
         headers={"Authorization": child_code},
-        data={"email": grandchild_email, "password": "x"},
+        data={"email": grandchild_email, "password": "launchpad-42"},
     )
     # A child creating an account makes a child of the same root (COMPAT §3.3).
     by_email = root.post("/v1/accounts/impersonate", data={"email": grandchild_email})
@@ -222,7 +226,9 @@ def test_reset_emails_a_single_use_token(client: TestClient, inbox: Inbox) -> No
     )
     assert reset.status_code == 204
     again = client.post(
-        "/v1/accounts/reset-password", headers={"Authorization": token}, data={"password": "other"}
+        "/v1/accounts/reset-password",
+        headers={"Authorization": token},
+        data={"password": "launchpad-43"},
     )
     assert again.status_code == 401
     assert (
@@ -272,7 +278,9 @@ def test_access_tokens(client: TestClient) -> None:
 def test_closed_signup(client: TestClient, app: Any) -> None:
     app.state.settings = app.state.settings.model_copy(update={"open_signup": False})
     try:
-        response = client.post("/v1/accounts", data={"email": unique_email(), "password": "x"})
+        response = client.post(
+            "/v1/accounts", data={"email": unique_email(), "password": "launchpad-42"}
+        )
         assert response.status_code == 403
     finally:
         app.state.settings = app.state.settings.model_copy(update={"open_signup": True})

@@ -104,11 +104,16 @@ def scope_permits(token: AccessToken, method: str) -> bool:
     return method in SCOPED_READ_METHODS
 
 
-def current_caller(request: Request, session: Db) -> Caller:
+def caller_of(session: Session, request: Request) -> Caller:
+    """The caller, or 401 (for endpoints that run their own transactions)."""
     caller = resolve_caller(request, session)
     if caller is None:
         raise Unauthorized()
     return caller
+
+
+def current_caller(request: Request, session: Db) -> Caller:
+    return caller_of(session, request)
 
 
 def optional_caller(request: Request, session: Db) -> Caller | None:

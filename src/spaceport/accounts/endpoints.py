@@ -5,10 +5,11 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Request, Response
+from sqlalchemy.orm import Session
 
-from spaceport.access.authorization import CallerDep, OptionalCallerDep, launch_code
-from spaceport.accounts import mails, service
+from spaceport.access.authorization import CallerDep, caller_of, launch_code, resolve_caller
+from spaceport.accounts import mails, passwords, service
 from spaceport.accounts.schemas import (
     AccountCreate,
     AccountUpdate,
@@ -19,10 +20,11 @@ from spaceport.accounts.schemas import (
     ResetRequest,
     TokenCreate,
 )
-from spaceport.config import SettingsDep
+from spaceport.config import Settings, SettingsDep
 from spaceport.kit.errors import Forbidden, Unauthorized, invalid
 from spaceport.kit.json import ApiResponse
-from spaceport.kit.transaction import Db, after_commit
+from spaceport.kit.ratelimit import KeyedLimits
+from spaceport.kit.transaction import Db, after_commit, read_phase, write_phase
 from spaceport.kit.wire import body_of
 
 router = APIRouter(prefix="/v1/accounts", tags=["accounts"])
@@ -31,21 +33,43 @@ ONE_WEEK = 7 * 24 * 3600
 
 
 @router.post("")
-def create_account(
-    session: Db,
+async def create_account(
+    request: Request,
+    background: BackgroundTasks,
     settings: SettingsDep,
-    caller: OptionalCallerDep,
     data: AccountCreate = body_of(AccountCreate),
 ) -> Any:
-    if caller is None and not settings.open_signup:
+    """Hashed first, outside the write turn (issue 15 item 6), whether the email is taken or
+    not (item 4: the same time either way)."""
+    if launch_code(request) is None and not settings.open_signup:
         raise Forbidden("Sign-up is closed on this server")
-    account = service.sign_up(session, data, caller)
-    return ApiResponse(service.account_answer(account))
+    password_hash = await passwords.hash_password(data.password)
+
+    def create(session: Session) -> dict[str, Any]:
+        caller = resolve_caller(request, session)  # anonymous as well (COMPAT §1.12)
+        if caller is None and not settings.open_signup:
+            raise Forbidden("Sign-up is closed on this server")
+        return service.account_answer(service.sign_up(session, data, password_hash, caller))
+
+    return ApiResponse(await write_phase(request, background, create))
 
 
 @router.post("/login")
-def log_in(session: Db, data: Login = body_of(Login)) -> Any:
-    return ApiResponse(service.log_in(session, data.email, data.password, data.ttl))
+async def log_in(
+    request: Request,
+    background: BackgroundTasks,
+    settings: SettingsDep,
+    data: Login = body_of(Login),
+) -> Any:
+    """Issue 15 items 4 and 6, issue 16 item 4: rate-limited per email and per address; the
+    password is verified (against a dummy hash for an unknown email) outside transactions."""
+    attempts(request, settings).hit("login", attempt_keys(request, data.email))
+    found = await read_phase(request, partial(service.credentials, email=data.email))
+    if not await passwords.verify_password(found[1] if found else None, data.password):
+        raise Unauthorized("login failed")
+    assert found is not None
+    login = partial(service.log_in, account_id=found[0], verified_hash=found[1], ttl=data.ttl)
+    return ApiResponse(await write_phase(request, background, login))
 
 
 @router.post("/logout", status_code=204)
@@ -72,35 +96,82 @@ def is_unique(session: Db, email: str = "") -> Any:
 
 
 @router.post("/reset", status_code=204)
-def request_reset(
-    session: Db, settings: SettingsDep, data: ResetRequest = body_of(ResetRequest)
+async def request_reset(
+    request: Request,
+    background: BackgroundTasks,
+    settings: SettingsDep,
+    data: ResetRequest = body_of(ResetRequest),
 ) -> Response:
-    """COMPAT §3.4: always 204, so nobody learns which emails have accounts."""
-    account = service.account_by_email(session, data.email)
-    if account is not None:
-        code, _ = service.issue_code(session, account, ONE_HOUR, purpose="reset")
-        after_commit(session, partial(mails.send_reset, settings, account.email, code))
+    """COMPAT §3.4: always 204, so nobody learns which emails have accounts; one write
+    transaction either way (issue 15 item 4); rate-limited like login (issue 16 item 4)."""
+    attempts(request, settings).hit("reset", attempt_keys(request, data.email))
+
+    def issue(session: Session) -> None:
+        account = service.account_by_email(session, data.email)
+        if account is not None:
+            code, _ = service.issue_code(session, account, ONE_HOUR, purpose="reset")
+            after_commit(session, partial(mails.send_reset, settings, account.email, code))
+
+    await write_phase(request, background, issue)
     return Response(status_code=204)
 
 
 @router.post("/reset-password", status_code=204)
-def reset_password(
-    request: Request, session: Db, data: ResetPassword = body_of(ResetPassword)
+async def reset_password(
+    request: Request, background: BackgroundTasks, data: ResetPassword = body_of(ResetPassword)
 ) -> Response:
-    account = service.redeem(session, launch_code(request), purpose="reset")
-    service.set_password(account, data.password)
-    service.revoke_all(session, account, purpose="reset")
+    """The emailed token, single-use; the new password ends every launch code (issue 15
+    item 3). The token is checked before the hash is made, and again when it is spent."""
+    code = launch_code(request)
+    await read_phase(request, partial(service.redeemable, code=code, purpose="reset"))
+    password_hash = await passwords.hash_password(data.password)
+
+    def reset(session: Session) -> None:
+        account = service.redeem(session, code, purpose="reset")
+        service.set_password(session, account, password_hash, keep=None)
+
+    await write_phase(request, background, reset)
     return Response(status_code=204)
 
 
 @router.post("/change-password", status_code=204)
-def change_password(
-    session: Db, caller: CallerDep, data: ChangePassword = body_of(ChangePassword)
+async def change_password(
+    request: Request, background: BackgroundTasks, data: ChangePassword = body_of(ChangePassword)
 ) -> Response:
-    if not service.check_password(caller.account, data.old_password):
+    """Every other launch code of the account ends (issue 15 item 3); the caller's stays."""
+    caller = await read_phase(request, partial(caller_of, request=request))
+    current = caller.account.password_hash
+    if not await passwords.verify_password(current, data.old_password):
         raise invalid("oldPassword", "is not the current password")
-    service.set_password(caller.account, data.new_password)
+    password_hash = await passwords.hash_password(data.new_password)
+
+    def change(session: Session) -> None:
+        account = caller_of(session, request).account
+        if account.password_hash != current:
+            raise invalid("oldPassword", "is not the current password")
+        service.set_password(session, account, password_hash, keep=caller.token.id)
+
+    await write_phase(request, background, change)
     return Response(status_code=204)
+
+
+def attempts(request: Request, settings: Settings) -> KeyedLimits:
+    """The process's login and reset budgets (issue 16 item 4), made once per settings."""
+    limits = {
+        "email": settings.login_rate_limit_email,
+        "address": settings.login_rate_limit_address,
+    }
+    state = request.app.state
+    found: tuple[dict[str, str], KeyedLimits] | None = getattr(state, "attempt_limits", None)
+    if found is None or found[0] != limits:
+        found = (limits, KeyedLimits(limits, settings.redis_url))
+        state.attempt_limits = found
+    return found[1]
+
+
+def attempt_keys(request: Request, email: str) -> dict[str, str]:
+    address = request.client.host if request.client else "unknown"
+    return {"email": service.normalize_email(email), "address": address}
 
 
 @router.get("/confirm")

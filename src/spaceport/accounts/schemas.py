@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, EmailStr, Field
 
 from spaceport.accounts.models import SCOPES
+from spaceport.accounts.passwords import StrongPassword
 from spaceport.kit.schemas import ApiModel, Custom
 
 TWO_MONTHS = 60 * 24 * 3600  # COMPAT §3.2: the default ttl, in seconds
@@ -38,7 +39,7 @@ Scopes = Annotated[list[str], BeforeValidator(_as_list), AfterValidator(_known_s
 
 class AccountCreate(ApiModel):
     email: EmailStr
-    password: str = Field(min_length=1)
+    password: StrongPassword
     firstname: str = ""
     lastname: str = ""
     label: str = ""
@@ -72,12 +73,12 @@ class ResetRequest(ApiModel):
 
 
 class ResetPassword(ApiModel):
-    password: str = Field(min_length=1)
+    password: StrongPassword
 
 
 class ChangePassword(ApiModel):
     old_password: str
-    new_password: str = Field(min_length=1)
+    new_password: StrongPassword
 
 
 class TokenCreate(ApiModel):

@@ -5,9 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from spaceport.access.authorization import Caller, code_hash, token_for
@@ -17,8 +15,6 @@ from spaceport.accounts.schemas import AccountCreate, AccountUpdate
 from spaceport.kit.errors import Forbidden, NotFound, Unauthorized, invalid
 from spaceport.kit.json import iso_datetime
 from spaceport.kit.serialize import to_api
-
-hasher = PasswordHasher()
 
 
 def normalize_email(email: str) -> str:
@@ -33,13 +29,16 @@ def is_unique(session: Session, email: str) -> bool:
     return account_by_email(session, email) is None
 
 
-def sign_up(session: Session, data: AccountCreate, creator: Caller | None) -> Account:
-    """A root account without a caller; with one, a child of the caller's root (COMPAT §3.3)."""
+def sign_up(
+    session: Session, data: AccountCreate, password_hash: str, creator: Caller | None
+) -> Account:
+    """A root account without a caller; with one, a child of the caller's root (COMPAT §3.3).
+    The password was hashed before (accounts.passwords), whether the email is taken or not."""
     if not is_unique(session, data.email):
         raise invalid("email", "Email already exists")
     account = Account(
         email=normalize_email(data.email),
-        password_hash=hasher.hash(data.password),
+        password_hash=password_hash,
         firstname=data.firstname,
         lastname=data.lastname,
         label=data.label,
@@ -76,15 +75,27 @@ def update_account(session: Session, account: Account, data: AccountUpdate) -> A
     return account
 
 
-def check_password(account: Account, password: str) -> bool:
-    try:
-        return hasher.verify(account.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+def credentials(session: Session, email: str) -> tuple[str, str] | None:
+    """The account id and password hash behind an email, if there is an account."""
+    account = account_by_email(session, email)
+    return (account.id, account.password_hash) if account else None
 
 
-def set_password(account: Account, password: str) -> None:
-    account.password_hash = hasher.hash(password)
+def revoke_codes(session: Session, account: Account, keep: str | None = None) -> None:
+    """Issue 15 item 3: a new password ends every other launch code and pending reset."""
+    session.execute(
+        delete(AccessToken).where(
+            AccessToken.account_id == account.id,
+            AccessToken.purpose.in_(("login", "reset")),
+            AccessToken.id != (keep or ""),
+        )
+    )
+
+
+def set_password(session: Session, account: Account, password_hash: str, keep: str | None) -> None:
+    account.password_hash = password_hash
+    revoke_codes(session, account, keep)
+    session.flush()
 
 
 def issue_code(
@@ -125,9 +136,11 @@ def token_listing(token: AccessToken) -> dict[str, Any]:
     }
 
 
-def log_in(session: Session, email: str, password: str, ttl: int) -> dict[str, Any]:
-    account = account_by_email(session, email)
-    if account is None or not check_password(account, password):
+def log_in(session: Session, account_id: str, verified_hash: str, ttl: int) -> dict[str, Any]:
+    """A launch code for an account whose password was verified against `verified_hash`
+    (outside this transaction); a password changed since then fails the login."""
+    account = session.get(Account, account_id)
+    if account is None or account.password_hash != verified_hash:
         raise Unauthorized("login failed")
     return access_token_answer(*issue_code(session, account, ttl))
 
@@ -156,6 +169,12 @@ def account_for(session: Session, caller: Caller, account_id: str) -> Account:
     return account
 
 
+def redeemable(session: Session, code: str | None, purpose: str) -> None:
+    """401 unless `code` is a valid single-use token of `purpose` (it stays unspent)."""
+    if not code or token_for(session, code, purpose) is None:
+        raise Unauthorized("Invalid or expired token")
+
+
 def redeem(session: Session, code: str | None, purpose: str) -> Account:
     """A single-use token (password reset, email verification): valid once, then gone."""
     token = token_for(session, code, purpose) if code else None
@@ -164,15 +183,6 @@ def redeem(session: Session, code: str | None, purpose: str) -> Account:
         raise Unauthorized("Invalid or expired token")
     session.delete(token)
     return account
-
-
-def revoke_all(session: Session, account: Account, purpose: str) -> None:
-    for token in session.scalars(
-        select(AccessToken).where(
-            AccessToken.account_id == account.id, AccessToken.purpose == purpose
-        )
-    ):
-        session.delete(token)
 
 
 def tokens_of(session: Session, account: Account) -> list[AccessToken]:

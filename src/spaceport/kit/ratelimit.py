@@ -54,3 +54,27 @@ def client_key(scope: Scope) -> str:
         return "code:" + hashlib.sha256(code.encode()).hexdigest()
     client = scope.get("client") or ("unknown", 0)
     return f"address:{client[0]}"
+
+
+class KeyedLimits:
+    """Budgets per key of one kind of attempt (a login, a reset: issue 16 item 4), in the
+    same storage as the middleware (memory, or Redis shared by every process)."""
+
+    def __init__(self, limits: dict[str, str], storage_uri: str | None = None) -> None:
+        self.items = {kind: parse(limit) for kind, limit in limits.items()}
+        self.limiter = SlidingWindowCounterRateLimiter(
+            storage_from_string(storage_uri or "memory://")
+        )
+
+    def hit(self, namespace: str, keys: dict[str, str]) -> None:
+        """Counts one attempt against each key (`{"email": ..., "address": ...}`); raises
+        `TooManyRequests` with the longest wait when any budget is spent."""
+        waits = []
+        for kind, key in keys.items():
+            item = self.items[kind]
+            identity = f"{namespace}:{kind}:{hashlib.sha256(key.encode()).hexdigest()}"
+            if not self.limiter.hit(item, identity):
+                reset_time = self.limiter.get_window_stats(item, identity).reset_time
+                waits.append(max(1, math.ceil(reset_time - time.time())))
+        if waits:
+            raise TooManyRequests(max(waits))

@@ -6,21 +6,27 @@ the commit (an email) is queued with `after_commit` and runs once the answer is 
 Writing requests of one process take turns (`write_turn`) before they take a thread: a
 writer that waits for the database's write lock (SQLite) or a row lock (the numbering
 counter on PostgreSQL) never holds a worker thread that the lock's holder needs to commit.
-Other processes still write in parallel on PostgreSQL."""
+Other processes still write in parallel on PostgreSQL.
+
+An endpoint with slow steps that need no database (a password hash, issue 15 item 6) does
+not take `Db`: it runs its database work in `read_phase` and `write_phase`, each a short
+transaction of its own (the write in the turn), and its slow steps between them."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable, Iterator, MutableMapping
+from typing import Annotated, Any, TypeVar
 
 from fastapi import BackgroundTasks, Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from spaceport.kit import idempotency
 from spaceport.kit.db import Database
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+T = TypeVar("T")
 
 
 def database(request: Request) -> Database:
@@ -59,3 +65,31 @@ def transaction(
 
 
 Db = Annotated[Session, Depends(transaction, scope="function")]
+
+
+def _run(
+    db: Database, work: Callable[[Session], T], scope: MutableMapping[str, Any] | None
+) -> tuple[T, list[Callable[[], None]]]:
+    with db.transaction(write=scope is not None) as session:
+        if scope is not None:
+            idempotency.claim(session, scope)  # COMPAT §6.11, in this same transaction
+        result = work(session)
+    return result, session.info.pop("after_commit", [])
+
+
+async def read_phase(request: Request, work: Callable[[Session], T]) -> T:
+    """`work` in a reading transaction of its own, in an endpoint thread."""
+    result, _ = await run_in_threadpool(_run, database(request), work, None)
+    return result
+
+
+async def write_phase(
+    request: Request, background: BackgroundTasks, work: Callable[[Session], T]
+) -> T:
+    """`work` in a writing transaction of its own, in the process's write turn; what it
+    queued with `after_commit` runs once the answer is on its way."""
+    async with write_gate(request):
+        result, tasks = await run_in_threadpool(_run, database(request), work, request.scope)
+    for task in tasks:
+        background.add_task(task)
+    return result

@@ -26,6 +26,7 @@ from spaceport.kit import migrate
 from spaceport.kit.db import Database
 
 UNLIMITED = "1000000/second"
+BENCH_SECRET_KEY = "bench-secret-key-of-at-least-32-bytes-for-sealing"
 
 
 def prepare(url: str) -> Database:
@@ -78,7 +79,13 @@ class Server:
     latency measured one request at a time)."""
 
     def __init__(self, db: Database) -> None:
-        settings = Settings(database_url=db.url, rate_limit=UNLIMITED)
+        settings = Settings(
+            database_url=db.url,
+            rate_limit=UNLIMITED,
+            login_rate_limit_email=UNLIMITED,
+            login_rate_limit_address=UNLIMITED,
+            secret_key=BENCH_SECRET_KEY,
+        )
         self.port = free_port()
         config = uvicorn.Config(
             create_app(settings, db),
@@ -105,7 +112,14 @@ class Server:
 def served(database_url: str, workers: int = 1) -> Iterator[str]:
     """`spaceport serve` in processes of its own, as deployed (for throughput)."""
     port = free_port()
-    env = {**os.environ, "SPACEPORT_DATABASE_URL": database_url, "SPACEPORT_RATE_LIMIT": UNLIMITED}
+    env = {
+        **os.environ,
+        "SPACEPORT_DATABASE_URL": database_url,
+        "SPACEPORT_RATE_LIMIT": UNLIMITED,
+        "SPACEPORT_LOGIN_RATE_LIMIT_EMAIL": UNLIMITED,
+        "SPACEPORT_LOGIN_RATE_LIMIT_ADDRESS": UNLIMITED,
+        "SPACEPORT_SECRET_KEY": BENCH_SECRET_KEY,
+    }
     command = [sys.executable, "-m", "spaceport.cli", "serve", "--port", str(port)]
     process = subprocess.Popen([*command, "--workers", str(workers)], env=env)
     base = f"http://127.0.0.1:{port}"

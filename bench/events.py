@@ -26,7 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from common import fresh_database, percentile, prepare
+from common import BENCH_SECRET_KEY, fresh_database, percentile, prepare
 
 from spaceport.background import TASKS
 from spaceport.config import Settings
@@ -212,7 +212,7 @@ def setup(url: str, poll: float) -> tuple[Database, Settings]:
     Base.metadata.create_all(db.engine)  # tables whose migration is not written yet
     settings = Settings(
         database_url=url,
-        secret_key="bench",
+        secret_key=BENCH_SECRET_KEY,
         webhook_allow_private=True,  # the receiver is on loopback
         worker_poll_seconds=poll,
     )

@@ -26,6 +26,7 @@ from spaceport.kit.db import Base, Database
 from spaceport.models import import_all_models
 
 POSTGRES_URL = os.environ.get("SPACEPORT_TEST_POSTGRES_URL")
+TEST_SECRET_KEY = "test-secret-key-of-at-least-32-bytes-for-sealing"
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 
@@ -112,7 +113,7 @@ def settings(database_url: str, inbox: Inbox) -> Settings:
         rate_limit="100000/second",
         login_rate_limit_email="100000/second",
         login_rate_limit_address="100000/second",
-        secret_key="test-secret",
+        secret_key=TEST_SECRET_KEY,
     )
 
 

@@ -52,3 +52,21 @@ def test_serve_creates_the_database_and_answers(tmp_path: Path) -> None:
         server.terminate()
         server.wait(timeout=10)
     assert (tmp_path / "quick.db").exists()
+
+
+def test_secrets_rotate_reseals_under_the_current_key(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "SPACEPORT_DATABASE_URL": f"sqlite:///{tmp_path / 'rotate.db'}",
+        "SPACEPORT_SECRET_KEY": "the-current-key-of-at-least-32-bytes,an-older-key",
+    }
+    rotated = subprocess.run(
+        [sys.executable, "-m", "spaceport.cli", "secrets", "rotate"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert rotated.returncode == 0, rotated.stderr
+    assert "re-sealed 0 secrets under the current key" in rotated.stdout

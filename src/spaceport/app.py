@@ -18,7 +18,7 @@ from spaceport.accounts.endpoints import router as accounts_router
 from spaceport.categories.endpoints import router as categories_router
 from spaceport.clients.endpoints import router as clients_router
 from spaceport.companies.endpoints import router as companies_router
-from spaceport.config import Settings, get_settings
+from spaceport.config import Settings, get_settings, with_secret_key
 from spaceport.countries.endpoints import router as countries_router
 from spaceport.defaults.endpoints import router as defaults_router
 from spaceport.documents.endpoints import router as documents_router
@@ -68,7 +68,7 @@ ROUTERS = (
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
-    settings = settings or get_settings()
+    settings = with_secret_key(settings) if settings else get_settings()
     db = database or Database(settings.database_url)
 
     @asynccontextmanager

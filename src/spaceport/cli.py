@@ -1,4 +1,4 @@
-"""spaceport serve | worker | db upgrade | companies import."""
+"""spaceport serve | worker | db upgrade | companies import | secrets rotate."""
 
 from __future__ import annotations
 
@@ -45,12 +45,23 @@ def main(argv: list[str] | None = None, *, tasks: Tasks | None = None) -> int:
     company_import.add_argument("file", type=Path, help="Companies House CSV or AJPES XML (.zip)")
     company_import.add_argument("--country", required=True, type=str.upper, choices=["GB", "SI"])
 
+    secrets = commands.add_parser("secrets", help="the secrets sealed under SPACEPORT_SECRET_KEY")
+    secrets_commands = secrets.add_subparsers(dest="secrets_command", required=True)
+    secrets_commands.add_parser(
+        "rotate", help="re-seal every secret under the current (first) key of SPACEPORT_SECRET_KEY"
+    )
+
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from spaceport.kit.sealing import SecretKeyError
+
     try:
         settings = get_settings()
     except ValidationError as exc:  # a malformed SPACEPORT_ variable: say which, start nothing
         print(f"spaceport: invalid settings\n{settings_errors(exc)}", file=sys.stderr)
+        return 2
+    except SecretKeyError as exc:  # issue 15 item 5: no key, or a weak one
+        print(f"spaceport: {exc}", file=sys.stderr)
         return 2
     from spaceport.kit import migrate
 
@@ -67,6 +78,8 @@ def main(argv: list[str] | None = None, *, tasks: Tasks | None = None) -> int:
         return importer.command(settings.database_url, args.file, args.country)
     if args.command == "worker":
         return run_worker(settings, tasks or all_tasks())
+    if args.command == "secrets":
+        return rotate_secrets()
     embedded = None if args.no_worker else tasks or all_tasks()
     return serve_api(args.host, args.port, args.workers, embedded)
 
@@ -140,6 +153,24 @@ def run_worker(settings: Settings, tasks: Tasks) -> int:
     logging.getLogger(__name__).info("worker started")
     new_worker(database, settings, tasks).run_forever(stop)
     database.dispose()
+    return 0
+
+
+def rotate_secrets() -> int:
+    """`spaceport secrets rotate`: every sealed value re-sealed under the current key (issue
+    15 item 5); the older keys may then be dropped from SPACEPORT_SECRET_KEY."""
+    from spaceport.kit.db import Base, Database
+    from spaceport.kit.sealing import rotate_all
+    from spaceport.models import import_all_models
+
+    settings = get_settings()
+    import_all_models()
+    database = Database(settings.database_url)
+    try:
+        count = rotate_all(database, Base, settings.secret_key)
+    finally:
+        database.dispose()
+    print(f"re-sealed {count} secrets under the current key")
     return 0
 
 

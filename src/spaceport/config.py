@@ -55,6 +55,8 @@ def delays(default: str) -> Delays:
     """A retry-delay setting's default, written as its environment variable would be."""
     return parse_delays(default)
 
+from spaceport.kit.sealing import secret_key_setting
+
 
 class Settings(BaseSettings):
     # validate_assignment: a value set later (tests, `monkeypatch`) is parsed like the environment
@@ -65,7 +67,9 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///spaceport.db"
     smtp_url: str | None = None
     mail_from: str = "spaceport@localhost"
-    secret_key: str = "change-me"
+    # Issue 15 item 5 (kit/sealing.py): the current key first, older keys after it, comma-
+    # separated; unset, an embedded SQLite database gets a generated key beside its file.
+    secret_key: str = ""
     open_signup: bool = True
     rate_limit: str = "100/second"
     # Issue 16 item 4: login and password-reset attempts per email and per client address
@@ -85,9 +89,18 @@ class Settings(BaseSettings):
     webhook_retry_delays: RetryDelays = delays("120,240,480")
 
 
+def with_secret_key(settings: Settings) -> Settings:
+    """The settings with their checked secret key, generated for SQLite when none is set;
+    raises `kit.sealing.SecretKeyError` when the server must not start."""
+    key = secret_key_setting(settings.secret_key, settings.database_url)
+    return (
+        settings if key == settings.secret_key else settings.model_copy(update={"secret_key": key})
+    )
+
+
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    return with_secret_key(Settings())
 
 
 def app_settings(request: Request) -> Settings:

@@ -20,8 +20,8 @@ class Webhook(Model, SoftDeleted):
     url: Mapped[str] = mapped_column(Text)
     events: Mapped[list[Any]] = mapped_column(default=list)
     enabled: Mapped[bool] = mapped_column(default=True)
-    # The signing secret, encrypted at rest (webhooks/sealed.py); answered once, at create.
-    secret: Mapped[str] = mapped_column(Text, info={"private": True})
+    # The signing secret, sealed at rest (kit/sealing.py); answered once, at create.
+    secret: Mapped[str] = mapped_column(Text, info={"private": True, "sealed": True})
 
 
 class WebhookDelivery(Base):

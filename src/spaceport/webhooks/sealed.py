@@ -1,41 +1,29 @@
 """Webhook secrets at rest and the signature they make (COMPAT §8.2).
 
-The secret signs every delivery, so it must be readable by the worker: it is stored encrypted
-(Fernet, key derived from `Settings.secret_key`), never hashed. Changing `secret_key` makes
-the stored secrets unreadable; their deliveries then fail with a clear error."""
+The secret signs every delivery, so it must be readable by the worker: it is stored sealed
+under the server's secret key (kit/sealing.py: Fernet, older keys still open it until
+`spaceport secrets rotate`), never hashed."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import secrets
-from functools import lru_cache
 
-from cryptography.fernet import Fernet
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from spaceport.kit import sealing
 
 
 def new_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
-@lru_cache(maxsize=8)
-def _fernet(secret_key: str) -> Fernet:
-    key = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"spaceport webhook secrets"
-    ).derive(secret_key.encode())
-    return Fernet(base64.urlsafe_b64encode(key))
-
-
 def seal(secret: str, secret_key: str) -> str:
-    return _fernet(secret_key).encrypt(secret.encode()).decode()
+    return sealing.seal(secret, secret_key)
 
 
 def unseal(sealed: str, secret_key: str) -> str:
-    """The plain secret; raises `cryptography.fernet.InvalidToken` under another key."""
-    return _fernet(secret_key).decrypt(sealed.encode()).decode()
+    """The plain secret; raises `cryptography.fernet.InvalidToken` under other keys."""
+    return sealing.unseal(sealed, secret_key)
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:

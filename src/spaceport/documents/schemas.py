@@ -83,7 +83,10 @@ class DocumentFields(ApiModel):
     unit_id: str | None = None
     document_client: PartyIn | None = Field(default=None, alias="_documentClient")
     document_issuer: PartyIn | None = Field(default=None, alias="_documentIssuer")
-    document_items: list[DocumentItemIn] | None = Field(default=None, alias="_documentItems")
+    # Issue 15 item 6: at most 5,000 lines, refused (422) before anything else is done
+    document_items: list[DocumentItemIn] | None = Field(
+        default=None, alias="_documentItems", max_length=5000
+    )
     note: str | None = None
     signature: str | None = None
     footer: str | None = None

@@ -21,6 +21,7 @@ from spaceport.config import Settings
 from spaceport.jobs import service
 from spaceport.jobs.models import Job
 from spaceport.kit.db import Database, utcnow
+from tests.conftest import TEST_SECRET_KEY
 
 KIND = "test.fault.slow"
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,6 +81,7 @@ def start_worker(
         **os.environ,
         "SPACEPORT_DATABASE_URL": database_url,
         "SPACEPORT_WORKER_POLL_SECONDS": "0.05",
+        "SPACEPORT_SECRET_KEY": TEST_SECRET_KEY,  # a worker does not start without one
     }
     process = subprocess.Popen([sys.executable, "-c", WORKER], env=env, cwd=ROOT)
     started.append(process)

@@ -15,6 +15,8 @@ from fastapi import Depends, Request
 from pydantic import BeforeValidator, ValidationInfo
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from spaceport.kit.sealing import secret_key_setting
+
 Delays = tuple[timedelta, ...]
 SECONDS = re.compile(r"-?\d+(\.\d+)?")
 
@@ -54,8 +56,6 @@ RetryDelays = Annotated[Delays, NoDecode, BeforeValidator(delays_of)]
 def delays(default: str) -> Delays:
     """A retry-delay setting's default, written as its environment variable would be."""
     return parse_delays(default)
-
-from spaceport.kit.sealing import secret_key_setting
 
 
 class Settings(BaseSettings):

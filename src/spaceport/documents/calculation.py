@@ -13,18 +13,9 @@ from decimal import Decimal
 from typing import Literal
 
 from spaceport.kit.money import cut, round2, round_to
+from spaceport.taxes.arithmetic import HUNDRED, ZERO, LineTax, cut_rates, gross_factor
 
-ZERO = Decimal(0)
-HUNDRED = Decimal(100)
 TaxRounding = Literal["line", "document"]
-
-
-@dataclass(frozen=True)
-class LineTax:
-    rate: Decimal
-    tax_id: str | None = None
-    compound: bool = False
-    reverse_charged: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,21 +64,6 @@ class DocumentTotals:
     total_with_tax: Decimal
     taxes: tuple[TaxSummary, ...] = field(default=())
     reverse_taxes: tuple[TaxSummary, ...] = field(default=())
-
-
-def cut_rates(taxes: Sequence[LineTax]) -> list[LineTax]:
-    """Step 1 for taxes: every rate cut to 2 decimals."""
-    return [LineTax(cut(t.rate, 2), t.tax_id, t.compound, t.reverse_charged) for t in taxes]
-
-
-def gross_factor(taxes: Sequence[LineTax]) -> Decimal:
-    """(1 + Σ non-compound rates/100) × Π(1 + compound rate/100); reverse charge left out."""
-    charged = [t for t in taxes if not t.reverse_charged]
-    factor = 1 + sum((t.rate for t in charged if not t.compound), ZERO) / HUNDRED
-    for tax in charged:
-        if tax.compound:
-            factor *= 1 + tax.rate / HUNDRED
-    return factor
 
 
 def net_price(line: Line, taxes: Sequence[LineTax], places: int) -> Decimal:
@@ -172,3 +148,9 @@ def calculate(
         taxes=tuple(taxes.values()),
         reverse_taxes=tuple(summarize(line_totals, reverse=True).values()),
     )
+
+
+__all__ = [
+    "DocumentTotals", "Line", "LineTax", "LineTotals", "TaxAmount", "TaxRounding", "TaxSummary",
+    "calculate", "calculate_line", "cut_rates", "gross_factor",
+]  # fmt: skip

@@ -9,60 +9,39 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from spaceport.defaults import service as defaults
-from spaceport.documents import assembly, currency, numbering, smartcodes
-from spaceport.documents.models import ALL_TYPE_DATES, DATE_ATTRIBUTES, TYPE_DATES, Document
+from spaceport.documents import assembly, currency, numbering
+from spaceport.documents import defaults as document_defaults
+from spaceport.documents.answers import answer as answer
+from spaceport.documents.answers import record as record
+from spaceport.documents.defaults import TEXTS, DocumentDefaults
+from spaceport.documents.models import DATE_ATTRIBUTES, TYPE_DATES, Document
 from spaceport.documents.schemas import DocumentCreate, DocumentFields, DocumentUpdate
-from spaceport.events import service as events
 from spaceport.kit.db import utcnow
 from spaceport.kit.errors import Conflict, Forbidden, invalid
 from spaceport.kit.money import round2
-from spaceport.kit.serialize import to_api
 from spaceport.organizations.calendar import local_date, midnight
 from spaceport.organizations.models import Organization
 from spaceport.payments import service as payments
-
-DEFAULT_DUE_DAYS = 30  # COMPAT §6.3
-DEFAULT_VALID_DAYS = 30
-TEXTS = ("note", "signature", "footer")
-
-
-# -- answers ---------------------------------------------------------------------------------
-
-
-def answer(document: Document, parse_smartcodes: bool = True) -> dict[str, Any]:
-    """The document as the API answers it: the type's own dates only (COMPAT §6.3), smart
-    codes parsed unless asked not to (COMPAT §6.10)."""
-    body = to_api(document)
-    for name in ALL_TYPE_DATES - set(TYPE_DATES[document.type]):
-        body.pop(name, None)
-    return smartcodes.parse_fields(body) if parse_smartcodes else body
-
-
-def record(session: Session, document: Document, action: events.Action) -> None:
-    events.record(session, "document", action, document.organization_id, answer(document))
-
 
 # -- dates (COMPAT §6.3) ---------------------------------------------------------------------
 
 
 def default_dates(
-    session: Session, organization: Organization, document: Document, given: dict[str, Any]
+    organization: Organization,
+    settings: DocumentDefaults,
+    document: Document,
+    given: dict[str, Any],
 ) -> None:
     day = local_date(document.date, organization)
-
-    def days(name: str, fallback: int) -> timedelta:
-        return timedelta(days=int(defaults.value_of(session, organization.id, name, fallback)))
-
     if document.type == "invoice":
         document.date_due = given.get("date_due") or midnight(
-            day + days("invoice_dueDays", DEFAULT_DUE_DAYS)
+            day + timedelta(days=settings.invoice_due_days)
         )
         document.date_service = given.get("date_service") or document.date
         document.date_service_to = given.get("date_service_to")
     elif document.type == "estimate":
         document.date_valid_till = given.get("date_valid_till") or midnight(
-            day + days("estimate_validTillDays", DEFAULT_VALID_DAYS)
+            day + timedelta(days=settings.estimate_valid_days)
         )
     elif document.type == "advance":
         document.date_paid = given.get("date_paid") or document.date
@@ -74,6 +53,7 @@ def default_dates(
 def fill_content(
     session: Session,
     organization: Organization,
+    settings: DocumentDefaults,
     document: Document,
     data: DocumentFields,
     *,
@@ -102,14 +82,13 @@ def fill_content(
         document.document_items = [
             assembly.build_line(context, item) for item in data.document_items
         ]
-    recompute(session, document)
+    recompute(document, settings)
 
 
-def recompute(session: Session, document: Document) -> None:
-    """Totals from the lines and the payments, in the same transaction (COMPAT §6.8, §6.9)."""
-    rounding = defaults.value_of(session, document.organization_id, "tax_rounding", "line")
+def recompute(document: Document, settings: DocumentDefaults) -> None:
+    """Totals from the lines (COMPAT §6.8); the use case settles the payments at its end."""
     lines = [dict(line) for line in document.document_items]
-    totals = assembly.apply_totals(lines, document.decimal_places, str(rounding))
+    totals = assembly.apply_totals(lines, document.decimal_places, settings.tax_rounding)
     document.document_items = lines
     document.total = totals.total
     document.total_discount = totals.total_discount
@@ -118,7 +97,6 @@ def recompute(session: Session, document: Document) -> None:
     document.document_reverse_taxes = [summary(s) for s in totals.reverse_taxes]
     document.has_unit = any(line.get("unit") for line in lines)
     convert(document)
-    payments.settle(session, document)
 
 
 def summary(tax: Any) -> dict[str, Any]:
@@ -137,9 +115,9 @@ def convert(document: Document) -> None:
 
 
 def set_currency(
-    session: Session, organization: Organization, document: Document, data: DocumentFields
+    organization: Organization, settings: DocumentDefaults, document: Document, data: DocumentFields
 ) -> None:
-    home = str(defaults.value_of(session, organization.id, "currencyId", "EUR"))
+    home = settings.currency_id
     document.currency_id = (data.currency_id or document.currency_id or home).upper()
     if data.document_conversion_rate is not None:
         document.document_conversion_rate = (
@@ -153,14 +131,13 @@ def set_currency(
         document.document_conversion_rate = []
 
 
-def default_texts(session: Session, document: Document, data: DocumentFields) -> None:
+def default_texts(settings: DocumentDefaults, document: Document, data: DocumentFields) -> None:
     """COMPAT §6.10: note, signature and footer default to the `<type>_note` ... Defaults."""
     for name in TEXTS:
         if name in data.model_fields_set:
             setattr(document, name, getattr(data, name))
         elif getattr(document, name) is None:
-            value = defaults.value_of(session, document.organization_id, f"{document.type}_{name}")
-            setattr(document, name, None if value is None else str(value))
+            setattr(document, name, settings.text(document.type, name))
 
 
 # -- numbering (COMPAT §6.2) -----------------------------------------------------------------
@@ -233,16 +210,22 @@ def create(
         document_ids=data.document_ids or [],
         validate_eslog=data.validate_eslog,
         custom=data.custom or {},
+        total_paid=Decimal(0),
     )
-    default_dates(session, organization, document, data.given())
-    set_currency(session, organization, document, data)
-    fill_content(session, organization, document, data, new=True)
-    default_texts(session, document, data)
+    settings = document_defaults.read(session, organization.id)
+    default_dates(organization, settings, document, data.given())
+    set_currency(organization, settings, document, data)
+    fill_content(session, organization, settings, document, data, new=True)
+    default_texts(settings, document, data)
     assign_number(session, organization, document, data.number)
     session.add(document)
     session.flush()
-    for payment in data.payments:  # COMPAT §6.9: in the same transaction
-        payments.add(session, document, payment.given())
+    # COMPAT §6.9: in the same transaction; each one without amount pays what is still due
+    paid = Decimal(0)
+    for payment in data.payments:
+        due = document.total_with_tax - paid
+        paid += payments.add(session, document, payment.given(), due).amount
+    payments.settle(session, document)
     record(session, document, "create")
     return document
 
@@ -270,16 +253,17 @@ def update(
     for name in ("date", *(DATE_ATTRIBUTES[d] for d in TYPE_DATES[document.type])):
         if name in given and given[name] is not None:
             setattr(document, name, given[name])
+    settings = document_defaults.read(session, organization.id)
     if "currency_id" in given or "document_conversion_rate" in given or "date" in given:
-        set_currency(session, organization, document, data)
-    fill_content(session, organization, document, data, new=False)
-    default_texts(session, document, data)
+        set_currency(organization, settings, document, data)
+    fill_content(session, organization, settings, document, data, new=False)
+    default_texts(settings, document, data)
     if finalizing:
         document.draft = False
         assign_number(session, organization, document, data.number)
     elif data.number and data.number != document.number and not document.draft:
         assign_number(session, organization, document, data.number)
-    session.flush()
+    payments.settle(session, document)
     record(session, document, "update")
     return document
 
@@ -300,13 +284,14 @@ def replace(
     document.document_ids = data.document_ids or []
     document.custom = data.custom or {}
     document.decimal_places = 4 if data.decimal_places is None else data.decimal_places
-    default_dates(session, organization, document, data.given())
-    set_currency(session, organization, document, data)
-    fill_content(session, organization, document, data, new=True)
-    default_texts(session, document, data)
+    settings = document_defaults.read(session, organization.id)
+    default_dates(organization, settings, document, data.given())
+    set_currency(organization, settings, document, data)
+    fill_content(session, organization, settings, document, data, new=True)
+    default_texts(settings, document, data)
     if data.number and data.number != document.number:
         assign_number(session, organization, document, data.number)
-    session.flush()
+    payments.settle(session, document)
     record(session, document, "update")
     return document
 

@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, select
 from sqlalchemy.orm import Session
 
-from spaceport.documents.calculation import LineTax, cut_rates, gross_factor
 from spaceport.items.models import Item
 from spaceport.items.schemas import PRICE_LIMIT, ItemCreate, ItemTaxRef, ItemUpdate
 from spaceport.kit import listing
@@ -24,6 +23,7 @@ from spaceport.organizations import calendar
 from spaceport.organizations.models import Organization
 from spaceport.resources import Resource, Values
 from spaceport.taxes import service as taxes
+from spaceport.taxes.arithmetic import LineTax, cut_rates, gross_factor
 from spaceport.taxes.models import Tax
 
 ZERO = Decimal(0)

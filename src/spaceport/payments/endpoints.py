@@ -8,7 +8,6 @@ from typing import Any
 from fastapi import APIRouter
 
 from spaceport.access.authorization import Scope, organization_scope
-from spaceport.documents import service as documents
 from spaceport.documents.models import Document
 from spaceport.kit import listing
 from spaceport.kit.errors import invalid
@@ -37,9 +36,7 @@ def live_payment(scope: Scope) -> Payment:
 
 
 def pay(session: Db, document: Document, data: PaymentCreate) -> Any:
-    payment = service.add(session, document, data.given())
-    documents.record(session, document, "update")
-    return ApiResponse(to_api(payment))
+    return ApiResponse(to_api(service.pay(session, document, data.given())))
 
 
 @router.post("/documents/{id}/payments")
@@ -115,7 +112,6 @@ def update_payment(
     payment = live_payment(scope)
     document = live_document(session.get(Document, payment.document_id))
     service.update(session, payment, document, data.given())
-    documents.record(session, document, "update")
     return ApiResponse(to_api(payment))
 
 
@@ -124,5 +120,4 @@ def delete_payment(session: Db, scope: Scope = by_id) -> Any:
     payment = live_payment(scope)
     document = live_document(session.get(Document, payment.document_id))
     service.delete(session, payment, document)
-    documents.record(session, document, "update")
     return ApiResponse({"count": 1})

@@ -1,4 +1,7 @@
-"""Payments keep their document's totalPaid, totalDue and paidInFull right (COMPAT §6.9)."""
+"""Payments keep their document's totalPaid, totalDue and paidInFull right (COMPAT §6.9).
+
+Each use case changes payments, then settles the document once, at its end, and records the
+document's change in the same transaction (COMPAT §8.1)."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from spaceport.documents.answers import record
 from spaceport.documents.models import Document
 from spaceport.events import service as events
 from spaceport.kit.errors import invalid
@@ -36,15 +40,14 @@ def settle(session: Session, document: Document) -> None:
     document.paid_in_full = document.total_due <= 0
 
 
-def add(session: Session, document: Document, values: dict[str, Any]) -> Payment:
-    """A payment without amount pays the document's totalDue; without date, today."""
-    settle(session, document)
+def add(session: Session, document: Document, values: dict[str, Any], due: Decimal) -> Payment:
+    """A payment without amount pays what is `due`; without date, today. The caller settles."""
     amount = values.get("amount")
     payment = Payment(
         organization_id=document.organization_id,
         document_id=document.id,
         type=values["type"],
-        amount=document.total_due if amount is None else _amount(amount),
+        amount=due if amount is None else _amount(amount),
         date=values.get("date") or datetime.now(UTC).date(),
         description=values.get("description"),
         custom=values.get("custom") or {},
@@ -52,7 +55,6 @@ def add(session: Session, document: Document, values: dict[str, Any]) -> Payment
     session.add(payment)
     session.flush()
     events.record(session, "payment", "create", payment.organization_id, to_api(payment))
-    settle(session, document)
     return payment
 
 
@@ -60,6 +62,17 @@ def _amount(value: Decimal) -> Decimal:
     if value != cut(value, 4):
         raise invalid("amount", "has more than 4 decimals")
     return value
+
+
+# -- use cases -------------------------------------------------------------------------------
+
+
+def pay(session: Session, document: Document, values: dict[str, Any]) -> Payment:
+    """POST .../payments: a payment without amount pays the document's totalDue."""
+    payment = add(session, document, values, document.total_due)
+    settle(session, document)
+    record(session, document, "update")
+    return payment
 
 
 def update(
@@ -71,6 +84,7 @@ def update(
     session.flush()
     events.record(session, "payment", "update", payment.organization_id, to_api(payment))
     settle(session, document)
+    record(session, document, "update")
     return payment
 
 
@@ -79,3 +93,4 @@ def delete(session: Session, payment: Payment, document: Document) -> None:
     session.flush()
     events.record(session, "payment", "delete", payment.organization_id, to_api(payment))
     settle(session, document)
+    record(session, document, "update")

@@ -22,6 +22,7 @@ from spaceport.config import Settings, get_settings, with_secret_key
 from spaceport.countries.endpoints import router as countries_router
 from spaceport.defaults.endpoints import router as defaults_router
 from spaceport.documents.endpoints import router as documents_router
+from spaceport.documents.payments.endpoints import router as payments_router
 from spaceport.events.endpoints import router as events_router
 from spaceport.exports.endpoints import router as exports_router
 from spaceport.items.endpoints import router as items_router
@@ -35,7 +36,6 @@ from spaceport.kit.ratelimit import RateLimitMiddleware
 from spaceport.kit.wire import WireMiddleware, patchable_collections, static_segments
 from spaceport.orders.endpoints import router as orders_router
 from spaceport.organizations.endpoints import router as organizations_router
-from spaceport.payments.endpoints import router as payments_router
 from spaceport.pdf.endpoints import router as pdf_router
 from spaceport.pricing.endpoints import router as pricing_router
 from spaceport.recurrences.endpoints import router as recurrences_router

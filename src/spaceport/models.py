@@ -11,13 +11,13 @@ def import_all_models() -> None:
     from spaceport.companies import models as companies  # noqa: F401
     from spaceport.defaults import models as defaults  # noqa: F401
     from spaceport.documents import models as documents  # noqa: F401
+    from spaceport.documents.payments import models as payments  # noqa: F401
     from spaceport.events import models as events  # noqa: F401
     from spaceport.items import models as items  # noqa: F401
     from spaceport.jobs import models as jobs  # noqa: F401
     from spaceport.kit import idempotency  # noqa: F401
     from spaceport.orders import models as orders  # noqa: F401
     from spaceport.organizations import models as organizations  # noqa: F401
-    from spaceport.payments import models as payments  # noqa: F401
     from spaceport.pdf import models as pdf  # noqa: F401
     from spaceport.pricing import models as pricing  # noqa: F401
     from spaceport.recurrences import models as recurrences  # noqa: F401

@@ -16,6 +16,7 @@ from spaceport.access.authorization import Scope, organization_scope
 from spaceport.clients.models import Client
 from spaceport.documents import numbering, sending, service, statistics
 from spaceport.documents.models import TYPES, Document
+from spaceport.documents.payments.models import Payment
 from spaceport.documents.schemas import DocumentCreate, DocumentUpdate, SendRequest
 from spaceport.kit import listing
 from spaceport.kit.db import Database, utcnow
@@ -26,7 +27,6 @@ from spaceport.kit.serialize import to_api
 from spaceport.kit.transaction import Db, write_gate
 from spaceport.kit.wire import Query, body_of
 from spaceport.organizations.calendar import local_date
-from spaceport.payments.models import Payment
 from spaceport.pdf.labels import LANGUAGES
 from spaceport.recurrences.models import Recurrence
 

@@ -15,13 +15,13 @@ from spaceport.documents.answers import answer as answer
 from spaceport.documents.answers import record as record
 from spaceport.documents.defaults import TEXTS, DocumentDefaults
 from spaceport.documents.models import DATE_ATTRIBUTES, TYPE_DATES, Document
+from spaceport.documents.payments import service as payments
 from spaceport.documents.schemas import DocumentCreate, DocumentFields, DocumentUpdate
 from spaceport.kit.db import utcnow
 from spaceport.kit.errors import Conflict, Forbidden, invalid
 from spaceport.kit.money import round2
 from spaceport.organizations.calendar import local_date, midnight
 from spaceport.organizations.models import Organization
-from spaceport.payments import service as payments
 
 # -- dates (COMPAT §6.3) ---------------------------------------------------------------------
 

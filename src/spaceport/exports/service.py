@@ -24,13 +24,13 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from spaceport.clients.models import Client
 from spaceport.documents.models import Document
+from spaceport.documents.payments.models import Payment
 from spaceport.items.models import Item
 from spaceport.kit.db import Base
 from spaceport.kit.errors import invalid
 from spaceport.kit.filters import compile_where
 from spaceport.kit.json import format_decimal
 from spaceport.kit.listing import dialect_of
-from spaceport.payments.models import Payment
 from spaceport.taxes.models import Tax
 
 BATCH: Final = 2000  # rows fetched per round trip

@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 from spaceport.defaults import service as defaults
 from spaceport.documents import service
 from spaceport.documents.models import Document
+from spaceport.documents.payments.models import Payment
 from spaceport.kit.serialize import to_api
 from spaceport.organizations.models import Organization
-from spaceport.payments.models import Payment
 from spaceport.pdf import images
 from spaceport.pdf.labels import BABEL_LOCALES, TITLES
 from spaceport.pdf.render import Image, Source

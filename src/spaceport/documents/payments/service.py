@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from spaceport.documents.answers import record
 from spaceport.documents.models import Document
+from spaceport.documents.payments.models import Payment
 from spaceport.events import service as events
 from spaceport.kit.errors import invalid
 from spaceport.kit.money import cut
 from spaceport.kit.serialize import to_api
-from spaceport.payments.models import Payment
 
 EDITABLE = ("type", "amount", "date", "description", "custom")
 

@@ -9,15 +9,15 @@ from fastapi import APIRouter
 
 from spaceport.access.authorization import Scope, organization_scope
 from spaceport.documents.models import Document
+from spaceport.documents.payments import service
+from spaceport.documents.payments.models import Payment
+from spaceport.documents.payments.schemas import PaymentCreate, PaymentUpdate
 from spaceport.kit import listing
 from spaceport.kit.errors import invalid
 from spaceport.kit.json import ApiResponse
 from spaceport.kit.serialize import to_api
 from spaceport.kit.transaction import Db
 from spaceport.kit.wire import Query, body_of
-from spaceport.payments import service
-from spaceport.payments.models import Payment
-from spaceport.payments.schemas import PaymentCreate, PaymentUpdate
 from spaceport.resources import live
 
 router = APIRouter(prefix="/v1", tags=["payments"])

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from spaceport import resources
-from spaceport.access.authorization import Scope, organization_scope
+from spaceport.access.authorization import Scope, authorize, current_caller, organization_scope
 from spaceport.clients.models import Client
-from spaceport.documents import numbering, sending, service, statistics
+from spaceport.documents import numbering, printing, sending, service, statistics
 from spaceport.documents.models import TYPES, Document
 from spaceport.documents.payments.models import Payment
 from spaceport.documents.schemas import DocumentCreate, DocumentUpdate, SendRequest
@@ -28,12 +28,14 @@ from spaceport.kit.transaction import Db, write_gate
 from spaceport.kit.wire import Query, body_of
 from spaceport.organizations.calendar import local_date
 from spaceport.pdf.labels import LANGUAGES
+from spaceport.pdf.render import Source, cached_render
 from spaceport.recurrences.models import Recurrence
 
 router = APIRouter(prefix="/v1", tags=["documents"])
 in_organization = organization_scope()
 by_id = organization_scope(via=Document)
 SEARCH_LIMIT = 50
+Language = Annotated[str | None, QueryParam(alias="l")]
 
 
 def live(scope: Scope) -> Document:
@@ -249,7 +251,7 @@ def mark_sent(session: Db, scope: Scope = by_id) -> Any:
 def send(
     session: Db,
     scope: Scope = by_id,
-    lang: Annotated[str | None, QueryParam(alias="l")] = None,
+    lang: Language = None,
     data: SendRequest = body_of(SendRequest),
 ) -> Any:
     """Queued in this transaction; the worker sends it after the commit."""
@@ -277,3 +279,35 @@ async def tracking_pixel(request: Request, token: str) -> Response:
     async with write_gate(request):  # a writer like any other (kit.transaction)
         await run_in_threadpool(record)
     return Response(sending.PIXEL, media_type="image/gif", headers={"Cache-Control": "no-store"})
+
+
+# -- PDF (reference "Retrieve a Document PDF") --------------------------------------------------
+
+
+def source_of(
+    session: Session, request: Request, document_id: str, requested: str | None
+) -> Source:
+    caller = current_caller(request, session)
+    document = printing.printable(session, document_id)
+    organization, _access = authorize(session, caller, document.organization_id, "GET")
+    return printing.document_source(session, document, organization, requested)
+
+
+def render_pdf(database: Database, request: Request, document_id: str, lang: str | None) -> bytes:
+    # DESIGN: slow work never runs while a transaction is open; the read ends before rendering.
+    with database.transaction(write=False) as session:
+        source = source_of(session, request, document_id, lang)
+    return cached_render(source)
+
+
+@router.get("/documents/{id}/pdf", response_class=Response)
+async def document_pdf(request: Request, id: str, lang: Language = None) -> Response:
+    """Reference: "Supported language flags en, sl, de, it, es, fr, cz. Defaults to
+    Organization's locale"; `access_token` in the query works (COMPAT §3.1)."""
+    lang = lang.lower() if lang else None
+    if lang is not None and lang not in LANGUAGES:
+        raise invalid("l", f"must be one of {', '.join(LANGUAGES)}")
+    database: Database = request.app.state.database
+    pdf = await run_in_threadpool(render_pdf, database, request, id, lang)
+    headers = {"Content-Disposition": f'inline; filename="{id}.pdf"'}
+    return Response(pdf, media_type="application/pdf", headers=headers)

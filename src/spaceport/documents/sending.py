@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from spaceport.accounts.models import Account
 from spaceport.config import Settings
-from spaceport.documents import service, smartcodes
+from spaceport.documents import printing, service, smartcodes
 from spaceport.documents.models import Document, DocumentActivity
 from spaceport.jobs import service as jobs
 from spaceport.jobs.models import Job
@@ -24,7 +24,6 @@ from spaceport.kit.db import Database
 from spaceport.kit.errors import invalid
 from spaceport.kit.mail import Attachment, Mail, MailNotConfigured, send
 from spaceport.organizations.models import Organization
-from spaceport.pdf import service as pdf
 from spaceport.pdf.render import cached_render
 
 SEND = "document.send"
@@ -115,7 +114,7 @@ def send_document(database: Database, settings: Settings, job: Job) -> None:
         organization = session.get(Organization, document.organization_id) if document else None
         if document is None or organization is None:
             raise jobs.GiveUp("the document no longer exists")
-        source = pdf.document_source(session, document, organization, payload.get("language"))
+        source = printing.document_source(session, document, organization, payload.get("language"))
         name = organization.name
     attachment = Attachment(
         f"{document.number or document.id}.pdf", cached_render(source), "application/pdf"

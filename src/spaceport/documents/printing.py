@@ -1,14 +1,16 @@
-"""What a document's PDF shows, gathered in one short read (the rendering comes after it)."""
+"""What a document's PDF shows, gathered by the document in one short read; `pdf/` only renders
+it afterwards (`Source` → bytes), outside the transaction (DESIGN)."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from spaceport.defaults import service as defaults
-from spaceport.documents import service
+from spaceport.documents import defaults
+from spaceport.documents.answers import answer
 from spaceport.documents.models import Document
 from spaceport.documents.payments.models import Payment
+from spaceport.kit.errors import NotFound
 from spaceport.kit.serialize import to_api
 from spaceport.organizations.models import Organization
 from spaceport.pdf import images
@@ -39,6 +41,14 @@ def references(session: Session, document: Document) -> list[str]:
     return [f"{found[i].type}:{found[i].number}" if i in found else i for i in ids]
 
 
+def printable(session: Session, document_id: str) -> Document:
+    """The live document whose PDF is asked for (COMPAT §5: a deleted one is gone)."""
+    document = session.get(Document, document_id)
+    if document is None or document.is_deleted:
+        raise NotFound(f"Unknown document id {document_id!r}")
+    return document
+
+
 def document_source(
     session: Session, document: Document, organization: Organization, requested: str | None
 ) -> Source:
@@ -50,9 +60,9 @@ def document_source(
         .order_by(Payment.date, Payment.id)
     )
     return Source(
-        document=service.answer(document),
+        document=answer(document),
         language=language,
-        template=str(defaults.value_of(session, organization.id, "pdf_template", "modern")),
+        template=defaults.read(session, organization.id).pdf_template,
         timezone=organization.timezone,
         payments=[to_api(p) for p in payments],
         references=[localized(r, language) for r in references(session, document)],

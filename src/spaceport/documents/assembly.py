@@ -21,6 +21,7 @@ from spaceport.documents.calculation import (
     TaxRounding,
     calculate,
 )
+from spaceport.documents.lines import ZERO, DocumentLine, DocumentLineTax
 from spaceport.documents.schemas import DocumentItemIn, ItemTaxIn, PartyIn
 from spaceport.items import service as items
 from spaceport.items.models import Item
@@ -115,7 +116,7 @@ class LineContext:
         self.taxes_by_id = {tax.id: tax for tax in self.taxes}
 
 
-def build_line(context: LineContext, given: DocumentItemIn) -> dict[str, Any]:
+def build_line(context: LineContext, given: DocumentItemIn) -> DocumentLine:
     """One `_documentItems` entry before its totals: loaded, saved, its taxes resolved."""
     keys = given.model_dump(exclude_unset=True, by_alias=True, exclude={"load", "save"})
     if given.is_separator:
@@ -142,13 +143,16 @@ def build_line(context: LineContext, given: DocumentItemIn) -> dict[str, Any]:
     elif item is not None:
         line["itemId"] = item.id
     line["_documentItemTaxes"] = [resolve_tax(context, ref) for ref in tax_refs]
-    return {"id": new_uuid(), "isSeparator": False, "custom": {}, **line}
+    # COMPAT §6.6: `itemId` is always present, null when the line is not linked
+    return DocumentLine.model_validate(
+        {"id": new_uuid(), "itemId": None, "isSeparator": False, "custom": {}, **line}
+    )
 
 
-def _separator(keys: dict[str, Any]) -> dict[str, Any]:
+def _separator(keys: dict[str, Any]) -> DocumentLine:
     """COMPAT §6.6: a separator keeps only its name and description."""
     kept: dict[str, Any] = {k: keys[k] for k in ("name", "description") if k in keys}
-    return {"id": new_uuid(), **kept, "isSeparator": True}
+    return DocumentLine.model_validate({"id": new_uuid(), **kept, "isSeparator": True})
 
 
 def _saved_item(context: LineContext, given: DocumentItemIn) -> Item | None:
@@ -211,7 +215,7 @@ def _save_item(context: LineContext, line: dict[str, Any], refs: list[ItemTaxIn]
     )
 
 
-def resolve_tax(context: LineContext, ref: ItemTaxIn) -> dict[str, Any]:
+def resolve_tax(context: LineContext, ref: ItemTaxIn) -> DocumentLineTax:
     """COMPAT §6.7: by taxId, else by rate, else by classification; the rate in force on the
     document's date. No match keeps the given values with taxId null."""
     given = ref.model_dump(exclude_unset=True, by_alias=True)
@@ -242,50 +246,45 @@ def resolve_tax(context: LineContext, ref: ItemTaxIn) -> dict[str, Any]:
     resolved.setdefault("compound", False)
     resolved.setdefault("reverseCharged", False)
     resolved.setdefault("recoverable", True)
-    return resolved
+    return DocumentLineTax.model_validate(resolved)
 
 
 # -- totals (COMPAT §6.8) --------------------------------------------------------------------
 
 
-def as_calculation_line(line: dict[str, Any]) -> Line:
+def as_calculation_line(line: DocumentLine) -> Line:
     return Line(
-        quantity=Decimal(line.get("quantity", 1)),
-        price=_decimal(line.get("price")),
-        price_gross=_decimal(line.get("priceGross")),
-        discount=Decimal(line.get("discount") or 0),
-        discount_is_amount=bool(line.get("discountIsAmount")),
+        quantity=line.quantity,
+        price=line.price,
+        price_gross=line.price_gross,
+        discount=line.discount or ZERO,
+        discount_is_amount=bool(line.discount_is_amount),
         taxes=[
             LineTax(
-                rate=Decimal(tax["rate"]),
-                tax_id=tax.get("taxId"),
-                compound=bool(tax.get("compound")),
-                reverse_charged=bool(tax.get("reverseCharged")),
+                rate=tax.rate,
+                tax_id=tax.tax_id,
+                compound=bool(tax.compound),
+                reverse_charged=bool(tax.reverse_charged),
             )
-            for tax in line.get("_documentItemTaxes", [])
+            for tax in line.taxes
         ],
     )
 
 
-def _decimal(value: Any) -> Decimal | None:
-    return None if value is None else Decimal(value)
-
-
-def apply_totals(lines: list[dict[str, Any]], places: int, tax_rounding: str) -> DocumentTotals:
+def apply_totals(lines: list[DocumentLine], places: int, mode: TaxRounding) -> DocumentTotals:
     """Fill every line's totals and answer the document's (separators have none)."""
-    priced = [line for line in lines if not line.get("isSeparator")]
-    mode: TaxRounding = "document" if tax_rounding == "document" else "line"
+    priced = [line for line in lines if not line.is_separator]
     totals = calculate([as_calculation_line(line) for line in priced], places, mode)
     for line, line_totals in zip(priced, totals.lines, strict=True):
         _fill_line(line, line_totals)
     return totals
 
 
-def _fill_line(line: dict[str, Any], totals: LineTotals) -> None:
-    line["price"] = totals.price
-    line["total"] = totals.total
-    line["totalDiscount"] = totals.total_discount
-    line["totalTax"] = totals.total_tax
-    line["totalWithTax"] = totals.total_with_tax
-    for tax, amount in zip(line.get("_documentItemTaxes", []), totals.taxes, strict=True):
-        tax["rate"] = amount.tax.rate
+def _fill_line(line: DocumentLine, totals: LineTotals) -> None:
+    line.price = totals.price
+    line.total = totals.total
+    line.total_discount = totals.total_discount
+    line.total_tax = totals.total_tax
+    line.total_with_tax = totals.total_with_tax
+    for tax, amount in zip(line.taxes, totals.taxes, strict=True):
+        tax.rate = amount.tax.rate

@@ -13,7 +13,9 @@ from spaceport.documents import assembly, currency, numbering
 from spaceport.documents import defaults as document_defaults
 from spaceport.documents.answers import answer as answer
 from spaceport.documents.answers import record as record
+from spaceport.documents.calculation import TaxSummary
 from spaceport.documents.defaults import TEXTS, DocumentDefaults
+from spaceport.documents.lines import DocumentLine, lines_of, stored_lines
 from spaceport.documents.models import DATE_ATTRIBUTES, TYPE_DATES, Document
 from spaceport.documents.payments import service as payments
 from spaceport.documents.schemas import DocumentCreate, DocumentFields, DocumentUpdate
@@ -79,27 +81,26 @@ def fill_content(
             local_date(document.date, organization),
             bool(data.load),
         )
-        document.document_items = [
-            assembly.build_line(context, item) for item in data.document_items
-        ]
-    recompute(document, settings)
+        lines = [assembly.build_line(context, item) for item in data.document_items]
+    else:
+        lines = lines_of(document.document_items)
+    recompute(document, lines, settings)
 
 
-def recompute(document: Document, settings: DocumentDefaults) -> None:
+def recompute(document: Document, lines: list[DocumentLine], settings: DocumentDefaults) -> None:
     """Totals from the lines (COMPAT §6.8); the use case settles the payments at its end."""
-    lines = [dict(line) for line in document.document_items]
     totals = assembly.apply_totals(lines, document.decimal_places, settings.tax_rounding)
-    document.document_items = lines
+    document.document_items = stored_lines(lines)
     document.total = totals.total
     document.total_discount = totals.total_discount
     document.total_with_tax = totals.total_with_tax
     document.document_taxes = [summary(s) for s in totals.taxes]
     document.document_reverse_taxes = [summary(s) for s in totals.reverse_taxes]
-    document.has_unit = any(line.get("unit") for line in lines)
+    document.has_unit = any(line.unit for line in lines)
     convert(document)
 
 
-def summary(tax: Any) -> dict[str, Any]:
+def summary(tax: TaxSummary) -> dict[str, Any]:
     return {"tax": tax.tax, "taxId": tax.tax_id, "base": tax.base, "totalTax": tax.total_tax}
 
 

@@ -20,6 +20,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from spaceport.access.errors import AdminOnly, OrganizationDeactivated, ReadonlyAccess
 from spaceport.access.models import Access
 from spaceport.accounts.models import READ_SCOPE, AccessToken, Account
 from spaceport.kit.db import Model, utcnow
@@ -194,11 +195,11 @@ def authorize(
         raise Unauthorized()
     reading = method in READ_METHODS
     if not organization.active and not (reading or while_inactive):
-        raise Forbidden("The organization is deactivated; activate it first")
+        raise OrganizationDeactivated()
     if admin_only and access.role != "admin":
-        raise Forbidden("Only an admin of the organization may do this")
+        raise AdminOnly()
     if not reading and access.role == "readonly":
-        raise Forbidden("A readonly access may not change anything")
+        raise ReadonlyAccess()
     return organization, access
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from spaceport.access.authorization import Caller
+from spaceport.access.errors import AlreadyHasAccess, LastAdmin
 from spaceport.access.models import Access
 from spaceport.access.schemas import Invite
 from spaceport.accounts.models import Account
@@ -30,7 +31,7 @@ def invite(session: Session, organization_id: str, data: Invite) -> Access:
         )
     ).first()
     if existing is not None and not existing.rejected:
-        raise invalid("email", "This account already has access to the organization")
+        raise AlreadyHasAccess()
     access = existing or Access(organization_id=organization_id)
     access.account_id = account.id if account else None
     access.email = email
@@ -83,7 +84,7 @@ def _admins_left_without(session: Session, access: Access) -> int:
 def _keep_an_admin(session: Session, access: Access) -> None:
     """An organization never loses its last admin: nobody could manage it any more."""
     if access.role == "admin" and _admins_left_without(session, access) == 0:
-        raise invalid("role", "The organization must keep at least one active admin")
+        raise LastAdmin()
 
 
 def remove(session: Session, access: Access) -> None:

@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from spaceport.access.authorization import Caller, code_hash, token_for
 from spaceport.access.models import Access
+from spaceport.accounts.errors import EmailTaken, RootOnly
 from spaceport.accounts.models import AccessToken, Account
 from spaceport.accounts.schemas import AccountCreate, AccountUpdate
-from spaceport.kit.errors import Forbidden, NotFound, Unauthorized, invalid
+from spaceport.kit.errors import NotFound, Unauthorized, invalid
 from spaceport.kit.json import iso_datetime
 from spaceport.kit.serialize import to_api
 
@@ -35,7 +36,7 @@ def sign_up(
     """A root account without a caller; with one, a child of the caller's root (COMPAT §3.3).
     The password was hashed before (accounts.passwords), whether the email is taken or not."""
     if not is_unique(session, data.email):
-        raise invalid("email", "Email already exists")
+        raise EmailTaken()
     account = Account(
         email=normalize_email(data.email),
         password_hash=password_hash,
@@ -66,7 +67,7 @@ def update_account(session: Session, account: Account, data: AccountUpdate) -> A
     if "email" in changes and changes["email"] is not None:
         email = normalize_email(changes["email"])
         if email != account.email and not is_unique(session, email):
-            raise invalid("email", "Email already exists")
+            raise EmailTaken()
         changes["email"] = email
     for name, value in changes.items():
         if value is not None:
@@ -149,7 +150,7 @@ def impersonate(
     session: Session, caller: Caller, account_id: str | None, email: str | None, ttl: int
 ) -> dict[str, Any]:
     if caller.account.root_id is not None:
-        raise Forbidden("Only a root account may impersonate")
+        raise RootOnly()
     if account_id is None and email is None:
         raise invalid("email", "Either id or email is required")
     target = (

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from spaceport.categories.errors import AliasTaken
 from spaceport.categories.models import Category, DocumentCategory
 from spaceport.categories.schemas import CategoryCreate, CategoryUpdate
 from spaceport.documents.models import Document
@@ -35,7 +36,7 @@ def prepare(session: Session, organization_id: str, values: Values, category: An
     alias = values.get("alias")
     if alias is not None and (category is None or alias != category.alias):
         if find_by_alias(session, organization_id, alias) is not None:
-            raise invalid("alias", f"A category with the alias {alias!r} already exists")
+            raise AliasTaken(alias)
     return values
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from spaceport.defaults.errors import DefaultNameFixed, DefaultNameTaken
 from spaceport.defaults.models import Default
 from spaceport.defaults.schemas import DefaultCreate, DefaultUpdate
 from spaceport.kit.errors import invalid
@@ -37,9 +38,9 @@ def prepare(
     forget(session, organization_id)
     if default is None:
         if find(session, organization_id, values["name"]) is not None:
-            raise invalid("name", f"A Default named {values['name']!r} already exists")
+            raise DefaultNameTaken(values["name"])
     elif values.get("name", default.name) != default.name:
-        raise invalid("name", "The name of a Default can't be updated")
+        raise DefaultNameFixed()
     name = default.name if default else values["name"]
     if "value" in values:
         values["value"] = coerce_value(name, values["value"])

@@ -21,11 +21,12 @@ from spaceport.documents.calculation import (
     TaxRounding,
     calculate,
 )
+from spaceport.documents.errors import ClientNameRequired, NameRequired, TaxRateRequired
 from spaceport.documents.lines import ZERO, DocumentLine, DocumentLineTax
 from spaceport.documents.schemas import DocumentItemIn, ItemTaxIn, PartyIn
 from spaceport.items import service as items
 from spaceport.items.models import Item
-from spaceport.kit.errors import invalid
+from spaceport.kit.errors import UnknownReference
 from spaceport.kit.ids import new_uuid
 from spaceport.kit.serialize import to_api
 from spaceport.organizations.models import Organization
@@ -61,7 +62,7 @@ def resolve_client(
     client = _saved_client(session, organization_id, client_id, keys.get("email"))
     if client is None:
         if not keys.get("name"):
-            raise invalid("_documentClient.name", "is required when there is no clientId")
+            raise ClientNameRequired()
         client = clients.clients.create(session, organization_id, _client_values(keys))
     return client.id, snapshot(to_api(client), CLIENT_KEYS, keys)
 
@@ -72,7 +73,7 @@ def _saved_client(
     if client_id:
         client = clients.find(session, organization_id, client_id)
         if client is None:
-            raise invalid("clientId", f"No client {client_id!r} in this organization")
+            raise UnknownReference("clientId", "client", client_id)
         return client
     return clients.find_by_email(session, organization_id, email) if email else None
 
@@ -93,7 +94,7 @@ def issuer_snapshot(
     if unit_id:
         unit = session.get(Unit, unit_id)
         if unit is None or unit.organization_id != organization.id or unit.is_deleted:
-            raise invalid("unitId", f"No unit {unit_id!r} in this organization")
+            raise UnknownReference("unitId", "unit", unit_id)
         source = to_api(unit)
     return snapshot(source, ISSUER_KEYS, given.given_api() if given else {})
 
@@ -137,7 +138,7 @@ def build_line(context: LineContext, given: DocumentItemIn) -> DocumentLine:
         line.pop("priceGross", None)
     line.update({k: v for k, v in keys.items() if k != "_documentItemTaxes"})
     if not line.get("name"):
-        raise invalid("_documentItems.name", "is required unless the line loads a saved item")
+        raise NameRequired()
     if given.save and not given.item_id:
         line["itemId"] = _save_item(context, line, tax_refs).id
     elif item is not None:
@@ -160,9 +161,7 @@ def _saved_item(context: LineContext, given: DocumentItemIn) -> Item | None:
     if given.item_id:
         item = session.get(Item, given.item_id)
         if item is None or item.organization_id != organization_id or item.is_deleted:
-            raise invalid(
-                "_documentItems.itemId", f"No item {given.item_id!r} in this organization"
-            )
+            raise UnknownReference("_documentItems.itemId", "item", given.item_id)
         return item
     if given.sku and (given.load or context.load):
         return session.scalars(
@@ -221,7 +220,7 @@ def resolve_tax(context: LineContext, ref: ItemTaxIn) -> DocumentLineTax:
     given = ref.model_dump(exclude_unset=True, by_alias=True)
     tax = context.taxes_by_id.get(ref.tax_id) if ref.tax_id else None
     if ref.tax_id and tax is None:
-        raise invalid("_documentItemTaxes.taxId", f"No tax {ref.tax_id!r} in this organization")
+        raise UnknownReference("_documentItemTaxes.taxId", "tax", ref.tax_id)
     if tax is None:
         tax = taxes.match_in(
             context.taxes, rate=ref.rate, classification=ref.classification, on=context.on
@@ -240,9 +239,7 @@ def resolve_tax(context: LineContext, ref: ItemTaxIn) -> DocumentLineTax:
         )
     resolved.update({k: v for k, v in given.items() if k != "taxId" or v})
     if resolved.get("rate") is None:
-        raise invalid(
-            "_documentItemTaxes.rate", "is required when no tax of the organization matches"
-        )
+        raise TaxRateRequired()
     resolved.setdefault("compound", False)
     resolved.setdefault("reverseCharged", False)
     resolved.setdefault("recoverable", True)

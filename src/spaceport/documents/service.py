@@ -6,21 +6,29 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from spaceport.documents import assembly, currency, numbering
+from spaceport.documents import assembly, currency, numbering, repository
 from spaceport.documents import defaults as document_defaults
 from spaceport.documents.answers import answer as answer
 from spaceport.documents.answers import record as record
 from spaceport.documents.calculation import TaxSummary
 from spaceport.documents.defaults import TEXTS, DocumentDefaults
+from spaceport.documents.errors import (
+    FinalizedStaysFinal,
+    IssuedInvoiceNotDeletable,
+    LinesRequired,
+    NumberTaken,
+    OnlyInvoicesDraft,
+    TypeUnchangeable,
+    UniqueIdTaken,
+)
 from spaceport.documents.lines import DocumentLine, lines_of, stored_lines
 from spaceport.documents.models import DATE_ATTRIBUTES, TYPE_DATES, Document
 from spaceport.documents.payments import service as payments
 from spaceport.documents.schemas import DocumentCreate, DocumentFields, DocumentUpdate
 from spaceport.kit.db import utcnow
-from spaceport.kit.errors import Conflict, Forbidden, invalid
+from spaceport.kit.errors import UnknownReference
 from spaceport.kit.money import round2
 from spaceport.organizations.calendar import local_date, midnight
 from spaceport.organizations.models import Organization
@@ -156,7 +164,7 @@ def assign_number(
             session, organization.id, document.type, number, document.unit_id, document.id
         )
         if not unique:
-            raise invalid("number", f"{number!r} is already used by another {document.type}")
+            raise NumberTaken(number, document.type)
         numbering.follow_given_number(
             session, organization.id, document.type, document.unit_id, number
         )
@@ -176,15 +184,20 @@ def is_unique_number(
     unit_id: str | None = None,
     except_id: str | None = None,
 ) -> bool:
-    stmt = select(Document.id).where(
-        Document.organization_id == organization_id,
-        Document.type == type_,
-        Document.numbering_unit == (unit_id or ""),
-        Document.number == number,
-    )
-    if except_id:
-        stmt = stmt.where(Document.id != except_id)
-    return session.scalar(stmt.limit(1)) is None
+    return not repository.number_used(session, organization_id, type_, number, unit_id, except_id)
+
+
+def referenced_documents(
+    session: Session, organization_id: str, ids: list[str] | None
+) -> list[str]:
+    """issue 16 point 4: every id in `documentIds` names a document of the same organization
+    (422 otherwise, revealing nothing about other organizations)."""
+    given = ids or []
+    found = repository.ids_in_organization(session, organization_id, given)
+    unknown = next((i for i in given if i not in found), None)
+    if unknown is not None:
+        raise UnknownReference("documentIds", "document", unknown)
+    return given
 
 
 # -- use cases -----------------------------------------------------------------------------------
@@ -194,11 +207,11 @@ def create(
     session: Session, organization: Organization, account_id: str, data: DocumentCreate
 ) -> Document:
     if data.draft and data.type != "invoice":
-        raise invalid("draft", "Only invoices can be drafts")
-    if data.unique_id and _unique_id_used(session, organization.id, data.unique_id):
-        raise Conflict(f"A document with uniqueId {data.unique_id!r} already exists")
+        raise OnlyInvoicesDraft()
+    if data.unique_id and repository.unique_id_used(session, organization.id, data.unique_id):
+        raise UniqueIdTaken(data.unique_id)
     if data.document_items is None:
-        raise invalid("_documentItems", "is required")
+        raise LinesRequired()
     document = Document(
         organization_id=organization.id,
         account_id=account_id,
@@ -208,7 +221,7 @@ def create(
         unique_id=data.unique_id,
         decimal_places=4 if data.decimal_places is None else data.decimal_places,
         reference=data.reference,
-        document_ids=data.document_ids or [],
+        document_ids=referenced_documents(session, organization.id, data.document_ids),
         validate_eslog=data.validate_eslog,
         custom=data.custom or {},
         total_paid=Decimal(0),
@@ -231,23 +244,18 @@ def create(
     return document
 
 
-def _unique_id_used(session: Session, organization_id: str, unique_id: str) -> bool:
-    stmt = select(Document.id).where(
-        Document.organization_id == organization_id, Document.unique_id == unique_id
-    )
-    return session.scalar(stmt.limit(1)) is not None
-
-
 def update(
     session: Session, organization: Organization, document: Document, data: DocumentUpdate
 ) -> Document:
     """COMPAT §6.14: PUT and PATCH update what is given and recompute the totals."""
     given = data.given()
     if data.type is not None and data.type != document.type:
-        raise invalid("type", "The type of a document can't be changed")
+        raise TypeUnchangeable()
     if "draft" in given and data.draft and not document.draft:
-        raise invalid("draft", "A finalized document can't become a draft again")
+        raise FinalizedStaysFinal()
     finalizing = document.draft and data.draft is False
+    if given.get("document_ids") is not None:
+        referenced_documents(session, organization.id, given["document_ids"])
     for name in ("reference", "document_ids", "validate_eslog", "decimal_places", "custom"):
         if name in given and given[name] is not None:
             setattr(document, name, given[name])
@@ -275,14 +283,14 @@ def replace(
     """POST /documents/:id/replace: the document built anew from the body; id, type and the
     number stay unless a number is given."""
     if "type" in data.model_fields_set and data.type != document.type:
-        raise invalid("type", "The type of a document can't be changed")
+        raise TypeUnchangeable()
     if data.document_items is None:
-        raise invalid("_documentItems", "is required")
+        raise LinesRequired()
     document.date = data.date or document.date
     for name in ("note", "signature", "footer", "document_conversion_rate"):
         setattr(document, name, None)  # defaulted again below unless the body gives them
     document.reference = data.reference
-    document.document_ids = data.document_ids or []
+    document.document_ids = referenced_documents(session, organization.id, data.document_ids)
     document.custom = data.custom or {}
     document.decimal_places = 4 if data.decimal_places is None else data.decimal_places
     settings = document_defaults.read(session, organization.id)
@@ -300,7 +308,7 @@ def replace(
 def delete(session: Session, document: Document) -> None:
     """COMPAT §6.13: an issued invoice is canceled, never deleted."""
     if document.type == "invoice" and not document.draft:
-        raise Forbidden("An issued invoice can't be deleted; cancel it instead")
+        raise IssuedInvoiceNotDeletable()
     document.soft_delete()
     session.flush()
     record(session, document, "delete")

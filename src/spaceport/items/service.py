@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, select
 from sqlalchemy.orm import Session
 
+from spaceport.items.errors import SkuTaken, SkuWithSpaces
 from spaceport.items.models import Item
 from spaceport.items.schemas import PRICE_LIMIT, ItemCreate, ItemTaxRef, ItemUpdate
 from spaceport.kit import listing
@@ -56,9 +57,9 @@ def checked_sku(
     if not sku:
         return None
     if any(char.isspace() for char in sku):
-        raise invalid("SKU", "can't contain spaces")
+        raise SkuWithSpaces()
     if sku_taken(session, organization_id, sku, item):
-        raise invalid("SKU", f"an item with SKU {sku!r} already exists")
+        raise SkuTaken(sku)
     return sku
 
 

@@ -81,7 +81,31 @@ class ValidationFailed(ApiError):
 
 
 def invalid(prop: str, message: str) -> ValidationFailed:
+    """A 422 about one property of the input (a shape the schema could not state)."""
     return ValidationFailed({prop: [message]})
+
+
+# -- the bases of named domain errors ------------------------------------------------------------
+# A domain names each rule it enforces as a subclass of one of these in its `errors.py` and its
+# services raise it; the class carries the status, `install_error_handlers` renders it once in
+# the envelope above, and the classes of a route are what its OpenAPI error responses list.
+
+
+class InvalidProperty(ValidationFailed):
+    """A named 422 about one property (`prop`), e.g. a number already taken."""
+
+    prop = "body"
+
+    def __init__(self, message: str, prop: str | None = None) -> None:
+        super().__init__({prop or self.prop: [message]})
+
+
+class UnknownReference(InvalidProperty):
+    """An id in a body that names nothing live in the caller's organization: 422, and the
+    message says no more than that (another organization's ids are not revealed)."""
+
+    def __init__(self, prop: str, what: str, given: object) -> None:
+        super().__init__(f"No {what} {given!r} in this organization", prop)
 
 
 class TooManyRequests(ApiError):

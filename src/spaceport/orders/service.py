@@ -15,6 +15,7 @@ from spaceport.documents.schemas import DocumentCreate
 from spaceport.kit.db import utcnow
 from spaceport.kit.errors import invalid
 from spaceport.kit.wire import validate
+from spaceport.orders.errors import OrderAlreadyConverted
 from spaceport.orders.models import Order
 from spaceport.orders.schemas import ConversionType, OrderCreate, OrderUpdate
 from spaceport.organizations.models import Organization
@@ -123,7 +124,7 @@ def convert(
     session.refresh(order, with_for_update=True)
     attribute = DOCUMENT_ID[kind]
     if getattr(order, attribute):
-        raise invalid("type", f"the order has already been turned into an {kind}")
+        raise OrderAlreadyConverted(kind)
     document = documents.create(session, organization, account_id, document_data(order, kind))
     if order.expected_total_with_tax is not None:
         _check_total(order, document)

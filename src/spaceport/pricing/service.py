@@ -19,6 +19,7 @@ from spaceport.kit import listing
 from spaceport.kit.errors import ValidationFailed, invalid
 from spaceport.kit.ids import is_id
 from spaceport.kit.serialize import to_api
+from spaceport.pricing.errors import PriceListHasItem
 from spaceport.pricing.models import Price, PriceList
 from spaceport.pricing.schemas import (
     PriceCreate,
@@ -127,7 +128,7 @@ def check_unique_item(session: Session, price_list_id: str, item_id: str, price:
     if price is not None:
         stmt = stmt.where(Price.id != price.id)
     if session.scalar(stmt) is not None:
-        raise invalid("itemId", "The price list already has a price for this item")
+        raise PriceListHasItem()
 
 
 def currency_code(session: Session, organization_id: str, given: str | None) -> str:

@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 
 from spaceport.documents.models import Document
 from spaceport.kit.db import utcnow
-from spaceport.kit.errors import NotFound, invalid
+from spaceport.kit.errors import invalid
 from spaceport.kit.ids import new_uuid
 from spaceport.kit.json import iso_datetime
 from spaceport.kit.money import cut
 from spaceport.resources import Resource, Values
+from spaceport.taxes.errors import TaxInUse, UnknownTaxRate
 from spaceport.taxes.models import Tax
 from spaceport.taxes.schemas import TaxCreate, TaxRateIn, TaxUpdate
 
@@ -118,7 +119,7 @@ def refuse_if_used(session: Session, tax: Tax) -> None:
         .limit(1)
     )
     if used is not None:
-        raise invalid("id", "The tax is used on documents and can't be deleted")
+        raise TaxInUse()
 
 
 taxes = Resource(
@@ -163,7 +164,7 @@ def delete_rate(session: Session, tax: Tax, rate_id: str) -> None:
     """`DELETE /v1/taxes/:id/taxRates/:rateId`; the last rate can't go (422)."""
     remaining = [entry for entry in tax.tax_rates if entry.get("id") != rate_id]
     if len(remaining) == len(tax.tax_rates):
-        raise NotFound(f"Unknown tax rate id {rate_id!r}")
+        raise UnknownTaxRate(rate_id)
     taxes.update(session, tax, {"tax_rates": remaining})
 
 

@@ -14,6 +14,7 @@ from spaceport.jobs import service as jobs
 from spaceport.kit.errors import NotFound, invalid
 from spaceport.resources import Resource, Values
 from spaceport.webhooks import sealed, targets
+from spaceport.webhooks.errors import WebhookDisabled
 from spaceport.webhooks.models import Webhook, WebhookDelivery
 from spaceport.webhooks.schemas import WebhookCreate, WebhookUpdate
 
@@ -154,7 +155,7 @@ def event_of(session: Session, webhook: Webhook, uid: str) -> Event:
 def redeliver(session: Session, webhook: Webhook, uid: str) -> None:
     event_of(session, webhook, uid)
     if not webhook.enabled:
-        raise invalid("enabled", "The webhook is disabled; enable it first")
+        raise WebhookDisabled()
     enqueue_delivery(session, webhook, uid)
 
 

@@ -53,9 +53,7 @@ def create_in_organization(
 ) -> Any:
     if not data.document_id:
         raise invalid("documentId", "is required")
-    document = session.get(Document, data.document_id)
-    if document is None or document.organization_id != scope.organization_id:
-        raise invalid("documentId", f"No document {data.document_id!r} in this organization")
+    document = service.document_in(session, scope.organization_id, data.document_id)
     return pay(session, live_document(document), data)
 
 
@@ -110,7 +108,7 @@ def update_payment(
     session: Db, scope: Scope = by_id, data: PaymentUpdate = body_of(PaymentUpdate)
 ) -> Any:
     payment = live_payment(scope)
-    document = live_document(session.get(Document, payment.document_id))
+    document = live_document(service.document_of(session, payment))
     service.update(session, payment, document, data.given())
     return ApiResponse(to_api(payment))
 
@@ -118,6 +116,6 @@ def update_payment(
 @router.delete("/payments/{id}")
 def delete_payment(session: Db, scope: Scope = by_id) -> Any:
     payment = live_payment(scope)
-    document = live_document(session.get(Document, payment.document_id))
+    document = live_document(service.document_of(session, payment))
     service.delete(session, payment, document)
     return ApiResponse({"count": 1})

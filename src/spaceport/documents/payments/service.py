@@ -13,10 +13,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from spaceport.documents.answers import record
+from spaceport.documents.errors import AmountTooPrecise
 from spaceport.documents.models import Document
 from spaceport.documents.payments.models import Payment
 from spaceport.events import service as events
-from spaceport.kit.errors import invalid
+from spaceport.kit.errors import UnknownReference
 from spaceport.kit.money import cut
 from spaceport.kit.serialize import to_api
 
@@ -60,8 +61,21 @@ def add(session: Session, document: Document, values: dict[str, Any], due: Decim
 
 def _amount(value: Decimal) -> Decimal:
     if value != cut(value, 4):
-        raise invalid("amount", "has more than 4 decimals")
+        raise AmountTooPrecise()
     return value
+
+
+def document_in(session: Session, organization_id: str, document_id: str) -> Document:
+    """The document a payment posted to the organization names: 422 when it is not one of the
+    organization's (another organization's is not revealed)."""
+    document = session.get(Document, document_id)
+    if document is None or document.organization_id != organization_id:
+        raise UnknownReference("documentId", "document", document_id)
+    return document
+
+
+def document_of(session: Session, payment: Payment) -> Document | None:
+    return session.get(Document, payment.document_id)
 
 
 # -- use cases -------------------------------------------------------------------------------

@@ -7,21 +7,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi import Query as QueryParam
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from spaceport import resources
 from spaceport.access.authorization import Scope, authorize, current_caller, organization_scope
-from spaceport.clients.models import Client
-from spaceport.documents import numbering, printing, sending, service, statistics
+from spaceport.documents import numbering, printing, repository, sending, service, statistics
 from spaceport.documents.models import TYPES, Document
-from spaceport.documents.payments.models import Payment
 from spaceport.documents.schemas import DocumentCreate, DocumentUpdate, SendRequest
 from spaceport.kit import listing
 from spaceport.kit.db import Database, utcnow
 from spaceport.kit.errors import invalid
-from spaceport.kit.filters import compile_where
 from spaceport.kit.json import ApiResponse
 from spaceport.kit.serialize import to_api
 from spaceport.kit.transaction import Db, write_gate
@@ -29,7 +25,6 @@ from spaceport.kit.wire import Query, body_of
 from spaceport.organizations.calendar import local_date
 from spaceport.pdf.labels import LANGUAGES
 from spaceport.pdf.render import Source, cached_render
-from spaceport.recurrences.models import Recurrence
 
 router = APIRouter(prefix="/v1", tags=["documents"])
 in_organization = organization_scope()
@@ -53,35 +48,9 @@ def answers(session: Session, rows: list[Document], query: dict[str, Any]) -> li
     parse = parse_smartcodes(query)
     bodies = [service.answer(row, parse) for row in rows]
     names = {r if isinstance(r, str) else next(iter(r), "") for r in flt.include}
-    ids = [row.id for row in rows]
-    if "payments" in names:
-        grouped: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
-        for payment in session.scalars(
-            select(Payment)
-            .where(Payment.document_id.in_(ids), Payment.is_deleted.is_(False))
-            .order_by(Payment.date, Payment.id)
-        ):
-            grouped[payment.document_id].append(to_api(payment))
+    for name, found in repository.included(session, rows, names).items():
         for body in bodies:
-            body["payments"] = grouped[body["id"]]
-    if "client" in names:
-        client_ids = {row.client_id for row in rows if row.client_id}
-        found = {
-            c.id: to_api(c)
-            for c in session.scalars(select(Client).where(Client.id.in_(client_ids)))
-        }
-        for body in bodies:
-            body["client"] = found.get(body.get("clientId") or "")
-    if "recurrences" in names:
-        recurring: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
-        for recurrence in session.scalars(
-            select(Recurrence)
-            .where(Recurrence.document_id.in_(ids), Recurrence.is_deleted.is_(False))
-            .order_by(Recurrence.created_at, Recurrence.id)
-        ):
-            recurring[recurrence.document_id].append(to_api(recurrence))
-        for body in bodies:
-            body["recurrences"] = recurring[body["id"]]
+            body[name] = found.get(body["id"])
     return [listing.project(body, flt.fields) for body in bodies]
 
 
@@ -116,25 +85,9 @@ def count_documents(
 def search_documents(
     session: Db, scope: Scope = in_organization, term: str = "", query: dict[str, Any] = Query
 ) -> Any:
-    flt = listing.parse_filter(query)
-    pattern = term.replace("%", r"\%").replace("_", r"\_")
-    where = {
-        "or": [
-            {key: {"like": f"%{pattern}%", "options": "i"}}
-            for key in ("number", "reference", "_documentClient.name", "_documentClient.email")
-        ]
-    }
-    stmt = (
-        select(Document)
-        .where(
-            Document.organization_id == scope.organization_id,
-            Document.is_deleted.is_(False),
-            compile_where(where, Document, listing.dialect_of(session)),
-        )
-        .order_by(Document.date.desc(), Document.id.desc())
-        .limit(flt.limit or SEARCH_LIMIT)
-    )
-    return ApiResponse(answers(session, list(session.scalars(stmt)), query))
+    limit = listing.parse_filter(query).limit or SEARCH_LIMIT
+    rows = repository.search(session, scope.organization_id, term, limit)
+    return ApiResponse(answers(session, rows, query))
 
 
 def document_type(value: str | None) -> str:
@@ -159,19 +112,8 @@ def next_doc_number(
 def last_doc_number(
     session: Db, scope: Scope = in_organization, type: str | None = None, unitId: str | None = None
 ) -> Any:
-    kind = document_type(type)
-    stmt = (
-        select(Document.number)
-        .where(
-            Document.organization_id == scope.organization_id,
-            Document.type == kind,
-            Document.number.is_not(None),
-            Document.unit_id.is_(None) if unitId is None else Document.unit_id == unitId,
-        )
-        .order_by(Document.created_at.desc(), Document.id.desc())
-        .limit(1)
-    )
-    return ApiResponse({"number": session.scalar(stmt)})
+    number = repository.last_number(session, scope.organization_id, document_type(type), unitId)
+    return ApiResponse({"number": number})
 
 
 @router.get("/organizations/{id}/is-unique-doc-number")

@@ -3,15 +3,12 @@ it afterwards (`Source` → bytes), outside the transaction (DESIGN)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from spaceport.documents import defaults
+from spaceport.documents import defaults, repository
 from spaceport.documents.answers import answer
 from spaceport.documents.models import Document
-from spaceport.documents.payments.models import Payment
 from spaceport.kit.errors import NotFound
-from spaceport.kit.serialize import to_api
 from spaceport.organizations.models import Organization
 from spaceport.pdf import images
 from spaceport.pdf.labels import BABEL_LOCALES, TITLES
@@ -30,21 +27,14 @@ def language_of(requested: str | None, organization: Organization) -> str:
 def references(session: Session, document: Document) -> list[str]:
     """`documentIds` as "<title> <number>" where the referenced document is known."""
     ids = [str(i) for i in document.document_ids or [] if isinstance(i, str)]
-    found = {
-        row.id: row
-        for row in session.scalars(
-            select(Document).where(
-                Document.id.in_(ids), Document.organization_id == document.organization_id
-            )
-        )
-    }
+    found = repository.by_ids(session, document.organization_id, ids)
     return [f"{found[i].type}:{found[i].number}" if i in found else i for i in ids]
 
 
 def printable(session: Session, document_id: str) -> Document:
     """The live document whose PDF is asked for (COMPAT §5: a deleted one is gone)."""
-    document = session.get(Document, document_id)
-    if document is None or document.is_deleted:
+    document = repository.live(session, document_id)
+    if document is None:
         raise NotFound(f"Unknown document id {document_id!r}")
     return document
 
@@ -54,17 +44,12 @@ def document_source(
 ) -> Source:
     """Everything a PDF of `document` shows, read in the caller's (short) transaction."""
     language = language_of(requested, organization)
-    payments = session.scalars(
-        select(Payment)
-        .where(Payment.document_id == document.id, Payment.is_deleted.is_(False))
-        .order_by(Payment.date, Payment.id)
-    )
     return Source(
         document=answer(document),
         language=language,
         template=defaults.read(session, organization.id).pdf_template,
         timezone=organization.timezone,
-        payments=[to_api(p) for p in payments],
+        payments=repository.payments_of(session, [document])[document.id],
         references=[localized(r, language) for r in references(session, document)],
         images={
             i.type: Image(i.sha256, i.content_type, i.content)

@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from spaceport.documents.answers import record
 from spaceport.documents.errors import AmountTooPrecise
 from spaceport.documents.models import Document
+from spaceport.documents.payments import repository
 from spaceport.documents.payments.models import Payment
 from spaceport.events import service as events
 from spaceport.kit.errors import UnknownReference
@@ -24,19 +24,10 @@ from spaceport.kit.serialize import to_api
 EDITABLE = ("type", "amount", "date", "description", "custom")
 
 
-def total_paid(session: Session, document_id: str) -> Decimal:
-    paid = session.scalar(
-        select(func.sum(Payment.amount)).where(
-            Payment.document_id == document_id, Payment.is_deleted.is_(False)
-        )
-    )
-    return Decimal(paid or 0)
-
-
 def settle(session: Session, document: Document) -> None:
     """totalPaid = Σ payments, totalDue = totalWithTax − totalPaid, paidInFull = totalDue ≤ 0."""
     session.flush()
-    document.total_paid = total_paid(session, document.id) if document.id else Decimal(0)
+    document.total_paid = repository.total_paid(session, document.id) if document.id else Decimal(0)
     document.total_due = document.total_with_tax - document.total_paid
     document.paid_in_full = document.total_due <= 0
 
@@ -68,14 +59,14 @@ def _amount(value: Decimal) -> Decimal:
 def document_in(session: Session, organization_id: str, document_id: str) -> Document:
     """The document a payment posted to the organization names: 422 when it is not one of the
     organization's (another organization's is not revealed)."""
-    document = session.get(Document, document_id)
+    document = repository.document(session, document_id)
     if document is None or document.organization_id != organization_id:
         raise UnknownReference("documentId", "document", document_id)
     return document
 
 
 def document_of(session: Session, payment: Payment) -> Document | None:
-    return session.get(Document, payment.document_id)
+    return repository.document(session, payment.document_id)
 
 
 # -- use cases -------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from spaceport.access.models import Access
 from spaceport.accounts.models import READ_SCOPE, AccessToken, Account
 from spaceport.kit.db import Model, utcnow
 from spaceport.kit.errors import Forbidden, NotFound, Unauthorized
-from spaceport.kit.transaction import READ_METHODS, Db
+from spaceport.kit.transaction import READ_METHODS, Db, transaction
 from spaceport.kit.wire import RELATION_ORGANIZATION
 from spaceport.organizations.models import Organization
 
@@ -146,10 +146,19 @@ def authenticate_first(routers: Iterable[APIRouter]) -> None:
             ):
                 continue
             calls = _calls(route.dependant)
-            if current_caller in calls:
-                route.dependencies.insert(0, Depends(current_caller))
-            elif optional_caller in calls:
-                route.dependencies.insert(0, Depends(optional_caller))
+            caller = current_caller if current_caller in calls else optional_caller
+            if caller in calls:
+                route.dependencies.insert(_first_transactional(route), Depends(caller))
+
+
+def _first_transactional(route: APIRoute) -> int:
+    """Where the caller goes among the route's own dependencies: before the first that opens
+    the request's transaction, so that work meant to run before it (the companies sample,
+    loaded in its own transaction) still does."""
+    own = route.dependant.dependencies[: len(route.dependencies)]
+    return next(
+        (i for i, sub in enumerate(own) if transaction in {sub.call} | _calls(sub)), len(own)
+    )
 
 
 @dataclass(frozen=True)

@@ -386,7 +386,7 @@ def test_a_gross_price_too_large_to_store_is_422(api: Api, organization: dict[st
         for n in range(2)
     ]
     ids = [tax.json()["id"] for tax in luxury]
-    too_large = {"name": "Yacht", "price": "9000000000000000", "taxIds": ids}
+    too_large = {"name": "Yacht", "price": "9000000000000", "taxIds": ids}  # gross 3.6e13
     response = api.post(f"/v1/organizations/{oid}/items", json=too_large)
     assert "priceGross" in messages(response)
     assert "price" in messages(

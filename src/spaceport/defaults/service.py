@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -18,12 +19,26 @@ INTEGER_DEFAULTS = frozenset({"invoice_dueDays", "estimate_validTillDays"})
 BOOLEAN_DEFAULTS = frozenset({"image_logo", "image_signature", "furs_verifying", "firs_verifying"})
 
 
+MAX_DAYS = 36_500  # a hundred years keeps every derived date in range (kit.bounds)
+
+
+def whole_days(name: str, value: Any) -> int:
+    """`invoice_dueDays` and `estimate_validTillDays`: 0 to 36,500 days, from a form string
+    or a JSON number (COMPAT §7.2; COMPAT §2.2: never a 500 when a document uses it)."""
+    try:
+        days = Decimal(value.strip() if isinstance(value, str) else value)
+    except (TypeError, ValueError, ArithmeticError):
+        days = Decimal("NaN")
+    if isinstance(value, bool) or not days.is_finite() or days != days.to_integral_value():
+        raise invalid("value", f"{name} must be a whole number of days")
+    if not 0 <= days <= MAX_DAYS:
+        raise invalid("value", f"{name} must be between 0 and {MAX_DAYS} days")
+    return int(days)
+
+
 def coerce_value(name: str, value: Any) -> Any:
-    if isinstance(value, str) and name in INTEGER_DEFAULTS:
-        try:
-            return int(value)
-        except ValueError as exc:
-            raise invalid("value", f"{name} must be a whole number of days") from exc
+    if name in INTEGER_DEFAULTS:
+        return whole_days(name, value)
     if isinstance(value, str) and name in BOOLEAN_DEFAULTS:
         if value.lower() not in ("true", "false", "1", "0"):
             raise invalid("value", f"{name} must be true or false")

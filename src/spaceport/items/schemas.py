@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field
 
-from spaceport.kit.schemas import ApiModel, Custom
+from spaceport.kit.schemas import Amount, ApiModel, Custom
 from spaceport.taxes.schemas import Rate
 
-PRICE_LIMIT = 10**16  # Numeric(20, 4) holds 16 digits before the point
-Price = Annotated[Decimal, Field(allow_inf_nan=False, gt=-PRICE_LIMIT, lt=PRICE_LIMIT)]
+Price = Amount  # within kit.bounds
 # Longer names and SKUs would not fit an index entry.
 Name = Annotated[str, Field(min_length=1, max_length=500)]
 Sku = Annotated[str, Field(max_length=255)]

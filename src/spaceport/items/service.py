@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from spaceport.items.errors import SkuTaken, SkuWithSpaces
 from spaceport.items.models import Item
-from spaceport.items.schemas import PRICE_LIMIT, ItemCreate, ItemTaxRef, ItemUpdate
-from spaceport.kit import listing
+from spaceport.items.schemas import ItemCreate, ItemTaxRef, ItemUpdate
+from spaceport.kit import bounds, listing
 from spaceport.kit.errors import invalid
 from spaceport.kit.filters import apply_filter
 from spaceport.kit.money import cut, round_to
@@ -133,7 +133,7 @@ def price_factor(item_taxes: Iterable[Tax], on: date) -> Decimal:
 
 def derived(value: Decimal, prop: str) -> Decimal:
     """A derived price, rounded half-up to 4 decimals; one too big to store is a 422."""
-    if abs(value) >= PRICE_LIMIT:
+    if not bounds.amount_in_range(value):
         raise invalid(prop, "is too large with the item's taxes")
     return round_to(value, PRICE_PLACES)
 

@@ -10,8 +10,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from decimal import Decimal
+from itertools import chain
 from typing import Any
 
+from pydantic.alias_generators import to_camel
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -22,12 +24,21 @@ from sqlalchemy import (
     String,
     create_engine,
     event,
+    inspect,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Mapper,
+    Session,
+    mapped_column,
+    sessionmaker,
+)
 from sqlalchemy.types import TypeDecorator
 
+from spaceport.kit.errors import ValidationFailed
 from spaceport.kit.ids import new_id
 from spaceport.kit.json import dumps
 
@@ -87,6 +98,42 @@ class Money(TypeDecorator[Decimal]):
     def coerce_compared_value(self, op: Any, value: Any) -> TypeDecorator[Decimal]:
         return self
 
+    @classmethod
+    def holds(cls, value: Decimal) -> bool:
+        """True when the column can store `value`: finite, 4 decimals, within 64 bits."""
+        if not value.is_finite() or abs(value) > Decimal(2**63 - 1).scaleb(-cls.SCALE):
+            return False
+        scaled = value.scaleb(cls.SCALE)
+        return scaled == scaled.to_integral_value()
+
+
+_MONEY_PROPERTIES: dict[type, tuple[tuple[str, str], ...]] = {}
+
+
+def _money_properties(model: type) -> tuple[tuple[str, str], ...]:
+    """(attribute, API name) of every Money column of `model`."""
+    if model not in _MONEY_PROPERTIES:
+        mapper: Mapper[Any] = inspect(model)
+        _MONEY_PROPERTIES[model] = tuple(
+            (prop.key, prop.columns[0].info.get("api") or to_camel(prop.key))
+            for prop in mapper.column_attrs
+            if isinstance(prop.columns[0].type, Money)
+        )
+    return _MONEY_PROPERTIES[model]
+
+
+def _amounts_fit(session: Session, _context: Any, _instances: Any) -> None:
+    """COMPAT §2.2 (500 never on bad input): an amount computed beyond what its column holds
+    (a total of huge lines) is a 422 naming the property, raised before anything is written."""
+    messages: dict[str, list[str]] = {}
+    for instance in chain(session.new, session.dirty):
+        for key, name in _money_properties(type(instance)):
+            value = getattr(instance, key)
+            if isinstance(value, Decimal) and not Money.holds(value):
+                messages[name] = ["is beyond the amounts this server stores"]
+    if messages:
+        raise ValidationFailed(messages)
+
 
 class Base(DeclarativeBase):
     type_annotation_map = {
@@ -138,6 +185,7 @@ class Database:
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         writer = self.engine.execution_options(spaceport_write=True)
         self._write = sessionmaker(writer, expire_on_commit=False)
+        event.listen(self._write, "before_flush", _amounts_fit)
         self._one_writer = threading.Lock() if self.dialect == "sqlite" else nullcontext()
 
     def session(self, *, write: bool) -> Session:

@@ -35,7 +35,24 @@ def iso_datetime(value: datetime) -> str:
 
 
 def dumps(value: Any) -> bytes:
-    return orjson.dumps(value, default=_json_default, option=orjson.OPT_PASSTHROUGH_DATETIME)
+    """Never fails on what a model may hold: orjson refuses integers beyond 64 bits (stored
+    before the bounds of kit.bounds applied), so those are written as exact numbers instead."""
+    try:
+        return orjson.dumps(value, default=_json_default, option=orjson.OPT_PASSTHROUGH_DATETIME)
+    except orjson.JSONEncodeError:
+        return orjson.dumps(
+            _wide_integers(value), default=_json_default, option=orjson.OPT_PASSTHROUGH_DATETIME
+        )
+
+
+def _wide_integers(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**64:
+        return orjson.Fragment(str(value))
+    if isinstance(value, dict):
+        return {key: _wide_integers(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_wide_integers(item) for item in value]
+    return value
 
 
 class ApiResponse(JSONResponse):

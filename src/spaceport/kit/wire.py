@@ -9,14 +9,22 @@ from collections.abc import Iterable
 from decimal import Decimal
 from email.utils import formatdate
 from typing import Any, TypeVar
+from urllib.parse import unquote_to_bytes
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ValidationError
 from qs_codec import DecodeOptions, decode
-from starlette.datastructures import UploadFile
+from starlette.datastructures import Headers, UploadFile
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from spaceport.kit.errors import BadRequest, ValidationFailed, validation_messages
+from spaceport.kit import bounds
+from spaceport.kit.errors import (
+    ApiError,
+    BadRequest,
+    ValidationFailed,
+    error_response,
+    validation_messages,
+)
 
 # COMPAT §1.10: /v1/organizations/:id/<models>/:fk reaches /v1/<models>/:fk of that organization.
 RELATION_ROUTE = re.compile(r"^/v1/organizations/([0-9a-f]{24})/([a-z]+)/([0-9a-f]{24})$")
@@ -111,6 +119,10 @@ class WireMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        refused = refusal(scope)
+        if refused is not None:
+            await error_response(refused)(scope, receive, with_date(send))
+            return
         path = self.normalize(scope["path"])
         scope = dict(scope, path=path, raw_path=path.encode())
         relation = RELATION_ROUTE.match(path) if scope["method"] in RELATION_METHODS else None
@@ -124,15 +136,24 @@ class WireMiddleware:
         if by_id and by_id.group(1) in self.patchable:
             scope["method"] = "PATCH"
         scope["headers"] = multipart_mislabelled(list(scope.get("headers", [])))
+        answered = with_date(send)
+        try:
+            await self.app(scope, limited(receive), answered)
+        except bounds.PayloadTooLarge as exc:  # raised by `limited` outside any route
+            await error_response(exc)(scope, receive, answered)
 
-        async def send_with_date(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"date"]
-                headers.append((b"date", formatdate(usegmt=True).encode()))
-                message = dict(message, headers=headers)
-            await send(message)
 
-        await self.app(scope, receive, send_with_date)
+def with_date(send: Send) -> Send:
+    """COMPAT §1.5, §1.12: exactly one Date header on every answer."""
+
+    async def send_with_date(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"date"]
+            headers.append((b"date", formatdate(usegmt=True).encode()))
+            message = dict(message, headers=headers)
+        await send(message)
+
+    return send_with_date
 
 
 def decode_qs(text: str | dict[str, Any]) -> dict[str, Any]:
@@ -143,15 +164,82 @@ def decode_qs(text: str | dict[str, Any]) -> dict[str, Any]:
     return dict(decoded)
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def decode_json(raw: bytes) -> Any:
+    """A JSON body: UTF-8, numbers as Decimal (COMPAT §1.6), within kit.bounds."""
     try:
-        return json.loads(raw, parse_float=Decimal)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadRequest(f"The request body is not valid UTF-8: {exc}") from exc
+    try:
+        value = json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+    except RecursionError as exc:
+        raise BadRequest(f"The JSON body nests deeper than {bounds.MAX_DEPTH} levels") from exc
+    except ValueError as exc:  # JSONDecodeError, NaN/Infinity, integers of 4300+ digits
         raise BadRequest(f"Malformed JSON body: {exc}") from exc
+    bounds.check(value)
+    return value
+
+
+def decode_form(raw: bytes) -> dict[str, Any]:
+    """A form body (qs rules, COMPAT §1.2) whose bytes and escapes are valid UTF-8."""
+    if not valid_utf8(raw):
+        raise BadRequest("The form body is not valid UTF-8")
+    return checked(decode_qs(raw.decode("utf-8")))
+
+
+def valid_utf8(raw: bytes) -> bool:
+    """True when `raw` (a path, a query string or a form body) is valid UTF-8, as it is and
+    percent-decoded."""
+    try:
+        raw.decode("utf-8")
+        unquote_to_bytes(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def refusal(scope: Scope) -> ApiError | None:
+    """What the wire refuses before any route sees it (kit.bounds): a declared body over the
+    size limit (413), a path or query that is not UTF-8 or holds a NUL (400)."""
+    length = Headers(scope=scope).get("content-length", "")
+    if length.isdigit() and int(length) > bounds.MAX_BODY_BYTES:
+        return bounds.PayloadTooLarge()
+    raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
+    query: bytes = scope.get("query_string", b"")
+    for part, raw in (("path", raw_path), ("query", query)):
+        if not valid_utf8(raw) or b"\x00" in unquote_to_bytes(raw):
+            return BadRequest(f"The {part} is not valid UTF-8 or contains NUL")
+    return None
+
+
+def limited(receive: Receive) -> Receive:
+    """`receive` that refuses a body growing past the size limit (413)."""
+    received = 0
+
+    async def receive_limited() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > bounds.MAX_BODY_BYTES:
+                raise bounds.PayloadTooLarge()
+        return message
+
+    return receive_limited
+
+
+def checked(values: dict[str, Any]) -> dict[str, Any]:
+    bounds.check(values)
+    return values
 
 
 async def read_body(request: Request) -> dict[str, Any]:
-    """The request body as a dict, from JSON, form or multipart (COMPAT §1.2)."""
+    """The request body as a dict, from JSON, form or multipart (COMPAT §1.2), within
+    kit.bounds (COMPAT §2.2: never a 500 on bad input)."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "multipart/form-data":
         form = await request.form()
@@ -162,12 +250,12 @@ async def read_body(request: Request) -> dict[str, Any]:
                 files[key] = value
             else:
                 fields[key] = value
-        return {**decode_qs(fields), **files}
+        return {**checked(decode_qs(fields)), **files}
     raw = await request.body()
     if not raw.strip():
         return {}
     if content_type == "application/x-www-form-urlencoded":
-        return decode_qs(raw.decode("utf-8", errors="replace"))
+        return decode_form(raw)
     body = decode_json(raw)
     if not isinstance(body, dict):
         raise BadRequest("The request body must be a JSON object")
@@ -177,7 +265,7 @@ async def read_body(request: Request) -> dict[str, Any]:
 async def read_query(request: Request) -> dict[str, Any]:
     """Query parameters with bracket keys decoded (COMPAT §1.4). A GET may carry a JSON body
     whose `filter` or `where` counts as if it came in the query (COMPAT §1.3)."""
-    query = decode_qs(request.url.query) if request.url.query else {}
+    query = checked(decode_qs(request.url.query)) if request.url.query else {}
     if request.method == "GET" and request.headers.get("content-length", "0") != "0":
         raw = await request.body()
         if raw.strip():

@@ -7,10 +7,21 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from spaceport.kit import bounds
 from spaceport.kit.schemas import ApiDateTime, ApiModel, Custom
 
-# Money columns hold four decimals and 16 digits before the point: more is a 422.
-Amount = Annotated[Decimal, Field(allow_inf_nan=False, gt=-(10**16), lt=10**16, decimal_places=4)]
+# A shop's amounts carry at most the four decimals a Money column stores: more is a 422 here,
+# where documents cut them (COMPAT §6.8 step 1); the range is kit.bounds'.
+Amount = Annotated[
+    Decimal,
+    Field(
+        allow_inf_nan=False,
+        gt=-bounds.AMOUNT_LIMIT,
+        lt=bounds.AMOUNT_LIMIT,
+        decimal_places=bounds.AMOUNT_DECIMALS,
+    ),
+]
+
 Rate = Annotated[Decimal, Field(allow_inf_nan=False, ge=0, lt=1000)]
 ConversionType = Literal["invoice", "estimate"]
 

@@ -1,16 +1,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
-from spaceport.kit.schemas import ApiDateTime, ApiModel, Custom
+from spaceport.kit.schemas import Amount, ApiDateTime, ApiModel, Custom
 
 PriceListType = Literal["sale", "purchase"]
-# Numeric(20, 4) holds 16 digits before the point: more is a 422, not a database error.
-Amount = Annotated[Decimal, Field(allow_inf_nan=False, gt=-(10**16), lt=10**16)]
 
 
 def _end_of_day(value: Any) -> Any:

@@ -29,8 +29,9 @@ from spaceport.documents.models import DATE_ATTRIBUTES, TYPE_DATES, Document
 from spaceport.documents.schemas import DocumentCreate
 from spaceport.jobs import service as jobs
 from spaceport.jobs.models import Job
+from spaceport.kit import bounds
 from spaceport.kit.db import Database, utcnow
-from spaceport.kit.errors import ValidationFailed
+from spaceport.kit.errors import ValidationFailed, invalid
 from spaceport.kit.ids import new_uuid
 from spaceport.organizations.calendar import midnight, today
 from spaceport.organizations.models import Organization
@@ -74,6 +75,17 @@ def nth_date(first: date, type_: str, iteration: int) -> date:
     return date(year, month, min(first.day, calendar.monthrange(year, month)[1]))
 
 
+def within_bounds(first: date, type_: str, count: int) -> None:
+    """The last planned date stays within the years of kit.bounds (COMPAT §2.2: a count
+    that plans past them is a 422, not an overflow)."""
+    try:
+        last = nth_date(first, type_, count)
+    except (OverflowError, ValueError):
+        last = date.max
+    if not bounds.date_in_range(last):
+        raise invalid("numRecurrences", f"plans dates past the year {bounds.LAST_YEAR}")
+
+
 def stamp() -> str:
     return utcnow().isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -84,6 +96,7 @@ def plan(
     """`_recurrenceDates` for the settings; generated iterations keep their entry (and stay
     even beyond a lowered count: they are history), the others are planned anew."""
     generated = {e["iteration"]: e for e in existing if e.get("documentId")}
+    planned_before = {e["iteration"]: e for e in existing}
     now = stamp()
     dates: list[dict[str, Any]] = []
     for iteration in range(1, max([count, *generated]) + 1):
@@ -91,7 +104,7 @@ def plan(
             dates.append(generated[iteration])
         elif iteration <= count:
             day = nth_date(first, type_, iteration).isoformat()
-            old = next((e for e in existing if e["iteration"] == iteration), None)
+            old = planned_before.get(iteration)
             if old is not None and old["date"] == day:
                 dates.append(old)
             else:
@@ -116,6 +129,7 @@ def prepare(
         settings: dict[str, Any] = {
             name: values.get(name, getattr(instance, name, None)) for name in PLANNED
         }
+        within_bounds(settings["date_first"], settings["type"], settings["num_recurrences"])
         existing = list(instance.recurrence_dates) if instance is not None else []
         values["recurrence_dates"] = plan(
             settings["date_first"], settings["type"], settings["num_recurrences"], existing

@@ -119,7 +119,7 @@ def _json_object(value: Any, part: str) -> dict[str, Any]:
     if isinstance(value, str):
         try:
             value = json.loads(value, parse_float=Decimal)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep
             raise bad(f"`{part}` is not valid JSON ({exc})") from exc
     if value is None:  # `filter=null`, as JSON.stringify(null) sends it
         return {}

@@ -134,7 +134,7 @@ def test_exactly_one_date_header_from_a_real_server(live_server: LiveServer) -> 
 def test_a_code_matching_nothing_signs_up_anonymously(client: TestClient, code: str) -> None:
     """COMPAT §1.12: the Node SDK signs up with `new SpaceInvoices(null)`."""
     email = f"anon-{uuid.uuid4().hex[:10]}@example.com"
-    headers, credentials = {"Authorization": code}, {"email": email, "password": "x1"}
+    headers, credentials = {"Authorization": code}, {"email": email, "password": "supersecret"}
     signed_up = client.post("/v1/accounts", headers=headers, data=credentials)
     assert signed_up.status_code == 200, signed_up.text
     assert signed_up.json()["email"] == email
@@ -150,7 +150,7 @@ def test_a_deleted_code_is_anonymous_on_open_routes(api: Api) -> None:
     """COMPAT §1.12: after logout the old code signs up a root account, not a child."""
     assert api.post("/v1/accounts/logout").status_code == 204
     email = f"after-{uuid.uuid4().hex[:10]}@example.com"
-    signed_up = api.post("/v1/accounts", data={"email": email, "password": "x1"})
+    signed_up = api.post("/v1/accounts", data={"email": email, "password": "supersecret"})
     assert signed_up.status_code == 200, signed_up.text
     assert signed_up.json().get("rootId") in (None, "")
     assert api.get(f"/v1/accounts/{api.account_id}").status_code == 401

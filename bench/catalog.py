@@ -20,7 +20,7 @@ from common import Server, fresh_database, launch_code, organization, prepare, s
 
 from spaceport.clients.models import Client
 from spaceport.items.models import Item
-from spaceport.items.service import search_text
+from spaceport.items.search import search_text
 from spaceport.kit.db import Database
 
 WORDS = ["Rocket", "Orbit", "Comet", "Nova", "Apex", "Summit", "Delta", "Vertex", "Nebula",

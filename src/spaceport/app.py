@@ -11,7 +11,7 @@ from anyio import to_thread
 from fastapi import FastAPI
 from sqlalchemy import text
 
-from spaceport import __version__
+from spaceport import __version__, domains
 from spaceport.access.authorization import authenticate_first
 from spaceport.access.endpoints import router as access_router
 from spaceport.accounts.endpoints import router as accounts_router
@@ -112,5 +112,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         WireMiddleware,
         words=static_segments(ROUTERS) | {"health"},
         patchable=patchable_collections(ROUTERS),
+        relations=domains.relation_collections(),
     )
     return app

@@ -59,7 +59,7 @@ def test_routes_by_document_by_id_and_in_the_organization(
     assert capitalized.status_code == 200, capitalized.text
     plural = recur(api, document["id"], path="recurrences", name="Plural")
     ids = {first["id"], capitalized.json()["id"], plural["id"]}
-    for path in ("recurrence", "recurrences", "Recurrence"):
+    for path in ("recurrences", "Recurrences"):
         listed = api.get(f"/v1/Documents/{document['id']}/{path}")
         assert listed.status_code == 200, listed.text
         assert {r["id"] for r in listed.json()} == ids
@@ -74,10 +74,43 @@ def test_routes_by_document_by_id_and_in_the_organization(
         params={"where[name]": "Plural"},
     )
     assert where.json() == {"count": 1}
-    refreshed = api.get(f"/v1/documents/{document['id']}/recurrence", params={"refresh": "true"})
+    refreshed = api.get(f"/v1/documents/{document['id']}/recurrences", params={"refresh": "true"})
     assert refreshed.status_code == 200
     assert {r["id"] for r in refreshed.json()} == ids
     assert all(len(r["_recurrenceDates"]) == 2 for r in refreshed.json())
+
+
+def test_the_singular_route_answers_the_one_live_recurrence(
+    api: Api, document: dict[str, Any]
+) -> None:
+    """COMPAT §7.5: `GET /v1/documents/:id/recurrence` (004, singular) answers the one live
+    recurrence object, with `?refresh=true`; 404 when there is none."""
+    url = f"/v1/Documents/{document['id']}/recurrence"
+    none = api.get(url)
+    assert none.status_code == 404, none.text
+    assert none.json()["error"]["statusCode"] == 404
+    recurrence = recur(api, document["id"])
+    got = api.get(url)
+    assert got.status_code == 200, got.text
+    assert got.json()["id"] == recurrence["id"]
+    assert got.json()["_recurrenceDates"] == recurrence["_recurrenceDates"]
+    refreshed = api.get(url, params={"refresh": "true", "filter[fields][name]": "true"})
+    assert refreshed.status_code == 200, refreshed.text
+    assert refreshed.json() == {"id": recurrence["id"], "name": "Monthly"}
+    assert api.delete(f"/v1/recurrences/{recurrence['id']}").json() == {"count": 1}
+    assert api.get(url).status_code == 404
+    assert api.get(f"/v1/documents/{document['id']}/recurrences").json() == []
+
+
+def test_the_singular_route_answers_the_newest_of_several(
+    api: Api, document: dict[str, Any]
+) -> None:
+    """COMPAT §7.5: a document given several recurrences answers the live one created last."""
+    recur(api, document["id"], name="First")
+    second = recur(api, document["id"], name="Second")
+    got = api.get(f"/v1/documents/{document['id']}/recurrence")
+    assert got.status_code == 200, got.text
+    assert (got.json()["id"], got.json()["name"]) == (second["id"], "Second")
 
 
 def test_patch_is_partial_and_replans(api: Api, document: dict[str, Any]) -> None:

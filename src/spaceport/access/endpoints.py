@@ -14,7 +14,7 @@ from spaceport.access.schemas import ChangeRole, Invite
 from spaceport.accounts import mails
 from spaceport.config import SettingsDep
 from spaceport.kit.json import ApiResponse
-from spaceport.kit.transaction import Db, after_commit
+from spaceport.kit.transaction import Db, after_commit, writes
 from spaceport.kit.wire import body_of
 
 router = APIRouter(prefix="/v1", tags=["access"])
@@ -72,6 +72,7 @@ def change_role(session: Db, scope: Scope = managed, data: ChangeRole = body_of(
 
 @router.get("/accountorganizations/{id}/accept")
 @router.post("/accountorganizations/{id}/accept")
+@writes
 def accept(session: Db, caller: CallerDep, id: str) -> Any:
     access = service.invitation_for(session, caller, id)
     access.active, access.rejected = True, False
@@ -80,6 +81,7 @@ def accept(session: Db, caller: CallerDep, id: str) -> Any:
 
 @router.get("/accountorganizations/{id}/reject")
 @router.post("/accountorganizations/{id}/reject")
+@writes
 def reject(session: Db, caller: CallerDep, id: str) -> Any:
     access = service.invitation_for(session, caller, id)
     access.active, access.rejected = False, True

@@ -24,7 +24,7 @@ from spaceport.config import Settings, SettingsDep
 from spaceport.kit.errors import Forbidden, Unauthorized, invalid
 from spaceport.kit.json import ApiResponse
 from spaceport.kit.ratelimit import KeyedLimits
-from spaceport.kit.transaction import Db, after_commit, read_phase, write_phase
+from spaceport.kit.transaction import Db, after_commit, read_phase, write_phase, writes
 from spaceport.kit.wire import body_of
 
 router = APIRouter(prefix="/v1/accounts", tags=["accounts"])
@@ -175,6 +175,7 @@ def attempt_keys(request: Request, email: str) -> dict[str, str]:
 
 
 @router.get("/confirm")
+@writes
 def confirm_email(session: Db, uid: str = "", token: str = "") -> Any:
     account = service.redeem(session, token, purpose="verify")
     if account.id != uid:
@@ -205,6 +206,7 @@ def is_verified(session: Db, caller: CallerDep, account_id: str) -> Any:
 
 @router.get("/{account_id}/send-verification")
 @router.post("/{account_id}/send-verification")
+@writes
 def send_verification(
     session: Db, settings: SettingsDep, caller: CallerDep, account_id: str
 ) -> Any:

@@ -4,27 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spaceport.categories.errors import AliasTaken
 from spaceport.categories.models import Category, DocumentCategory
-from spaceport.categories.schemas import CategoryCreate, CategoryUpdate
+from spaceport.categories.repository import CategoryRepository
+from spaceport.categories.schemas import (
+    CategoryCreate,
+    CategoryUpdate,
+    DocumentCategoryCreate,
+    DocumentCategoryUpdate,
+)
 from spaceport.documents.models import Document
-from spaceport.events import service as events
 from spaceport.kit.errors import invalid
-from spaceport.kit.serialize import to_api
+from spaceport.kit.repository import repository_of
 from spaceport.resources import Resource, Values
 
 
 def find_by_alias(session: Session, organization_id: str, alias: str) -> Category | None:
     """The organization's live category with this alias (a document's `categoryAlias`)."""
-    stmt = select(Category).where(
-        Category.organization_id == organization_id,
-        Category.alias == alias,
-        Category.is_deleted.is_(False),
-    )
-    return session.scalars(stmt).first()
+    return CategoryRepository(session).by_alias(organization_id, alias)
 
 
 def prepare(session: Session, organization_id: str, values: Values, category: Any) -> Values:
@@ -41,7 +40,13 @@ def prepare(session: Session, organization_id: str, values: Values, category: An
 
 
 categories = Resource(
-    Category, "category", "categories", CategoryCreate, CategoryUpdate, prepare=prepare
+    Category,
+    "category",
+    "categories",
+    CategoryCreate,
+    CategoryUpdate,
+    prepare=prepare,
+    repository=CategoryRepository,
 )
 
 
@@ -49,11 +54,7 @@ def category_for(session: Session, organization_id: str, values: Values) -> Cate
     """`categoryId`, or `categoryAlias`, naming a live category of the organization."""
     category: Category | None = None
     if values.get("category_id"):
-        category = session.get(Category, values["category_id"])
-        if category is not None and (
-            category.organization_id != organization_id or category.is_deleted
-        ):
-            category = None
+        category = CategoryRepository(session).get_in(organization_id, values["category_id"])
     elif values.get("category_alias"):
         category = find_by_alias(session, organization_id, values["category_alias"])
     else:
@@ -63,35 +64,33 @@ def category_for(session: Session, organization_id: str, values: Values) -> Cate
     return category
 
 
-def book(session: Session, document: Document, values: Values) -> DocumentCategory:
-    category = category_for(session, document.organization_id, values)
-    amount = values.get("amount")
-    booking = DocumentCategory(
-        organization_id=document.organization_id,
-        document_id=document.id,
-        category_id=category.id,
-        amount=document.total if amount is None else amount,
-        custom=values.get("custom") or {},
-    )
-    session.add(booking)
-    session.flush()
-    events.record(session, "documentCategory", "create", booking.organization_id, to_api(booking))
-    return booking
-
-
-def rebook(session: Session, booking: DocumentCategory, values: Values) -> DocumentCategory:
+# -- a document's bookings (COMPAT §7.6 DocumentCategory) ------------------------------------
+def prepare_booking(
+    session: Session, organization_id: str, values: Values, booking: DocumentCategory | None
+) -> Values:
+    """A booking names its category by id or alias; its amount is the document's total unless
+    given. On update, only what is given (and not null) changes."""
+    if booking is None:
+        document = repository_of(Document)(session).get(values["document_id"])
+        amount = values.get("amount")
+        return {
+            "document_id": values["document_id"],
+            "category_id": category_for(session, organization_id, values).id,
+            "amount": document.total if amount is None and document else amount,
+            "custom": values.get("custom") or {},
+        }
+    changes: Values = {}
     if values.keys() & {"category_id", "category_alias"}:
-        booking.category_id = category_for(session, booking.organization_id, values).id
-    if values.get("amount") is not None:
-        booking.amount = values["amount"]
-    if values.get("custom") is not None:
-        booking.custom = values["custom"]
-    session.flush()
-    events.record(session, "documentCategory", "update", booking.organization_id, to_api(booking))
-    return booking
+        changes["category_id"] = category_for(session, organization_id, values).id
+    changes.update({k: values[k] for k in ("amount", "custom") if values.get(k) is not None})
+    return changes
 
 
-def unbook(session: Session, booking: DocumentCategory) -> None:
-    events.record(session, "documentCategory", "delete", booking.organization_id, to_api(booking))
-    session.delete(booking)
-    session.flush()
+bookings: Resource[DocumentCategory] = Resource(
+    DocumentCategory,
+    "documentCategory",
+    "documentcategories",
+    DocumentCategoryCreate,
+    DocumentCategoryUpdate,
+    prepare=prepare_booking,
+)

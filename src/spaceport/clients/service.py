@@ -3,28 +3,25 @@ IBAN, the search the SDKs call (COMPAT §1.11) and the email match documents use
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 import stdnum
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import ColumnElement, case, select
 from sqlalchemy.orm import Session
 from stdnum import iban as iban_numbers
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as NumberError
 
-from spaceport.clients.models import Client, search_key
+from spaceport.clients.models import Client
+from spaceport.clients.repository import ClientRepository
 from spaceport.clients.schemas import ClientCreate, ClientUpdate
 from spaceport.countries.matching import find_country
 from spaceport.countries.names import DEMONYMS
-from spaceport.kit import listing
 from spaceport.kit.errors import ValidationFailed, invalid
-from spaceport.kit.filters import apply_filter
+from spaceport.kit.filters import Filter
 from spaceport.resources import Resource, Values
 
-SEARCH_LIMIT: Final = 50
 DROPPED_WHEN_NULL: Final = frozenset({"custom", "tax_subject", "is_end_customer"})
 
 # Where the number is called a VAT number; elsewhere it is a "tax number" (ABN, CUIT, ...).
@@ -128,55 +125,40 @@ def prepare(session: Session, _organization_id: str, values: Values, client: Any
     return values
 
 
-clients = Resource(Client, "client", "clients", ClientCreate, ClientUpdate, prepare=prepare)
+def include_documents(session: Session, rows: list[Client]) -> Mapping[str, Any]:
+    """`include=documents` (COMPAT §4.3, client → documents): each client's live documents as
+    the API answers them, newest first."""
+    from spaceport.documents import service as documents  # documents import clients
+
+    found: dict[str, list[Values]] = {row.id: [] for row in rows}
+    for document in ClientRepository(session).documents_of(rows):
+        found[document.client_id or ""].append(documents.answer(document))
+    return found
+
+
+clients = Resource(
+    Client,
+    "client",
+    "clients",
+    ClientCreate,
+    ClientUpdate,
+    prepare=prepare,
+    includes={"documents": include_documents},
+    repository=ClientRepository,
+)
 
 
 # -- queries --------------------------------------------------------------------------------
-def live_in(organization_id: str) -> list[ColumnElement[bool]]:
-    return [Client.organization_id == organization_id, Client.is_deleted.is_(False)]
-
-
 def find_by_email(session: Session, organization_id: str, email: str) -> Client | None:
     """The organization's (oldest) live client with this email, ignoring case (COMPAT §6.4)."""
-    key = search_key(email)
-    if not key:
-        return None
-    stmt = (
-        select(Client)
-        .where(*live_in(organization_id), Client.email_key == key)
-        .order_by(Client.created_at, Client.id)
-    )
-    return session.scalars(stmt.limit(1)).first()
+    return ClientRepository(session).find_by_email(organization_id, email)
 
 
 def find(session: Session, organization_id: str, client_id: str) -> Client | None:
     """The organization's live client with this id."""
-    stmt = select(Client).where(*live_in(organization_id), Client.id == client_id)
-    return session.scalars(stmt).first()
+    return ClientRepository(session).get_in(organization_id, client_id)
 
 
-def search(session: Session, organization_id: str, term: str, flt: listing.Filter) -> list[Client]:
-    """COMPAT §1.11 search: a case-insensitive substring of name, email, address, city, tax
-    number, company number, contact or phone. Best first: the name equal to the term, then
-    starting with it, then containing it, then the other fields; within a rank the filter's
-    `order` (default name). `where`, `limit` (default 50) and `skip` apply as in lists."""
-    key = search_key(term)
-    rank = case(
-        (Client.name_key == key, 0),
-        (Client.name_key.startswith(key, autoescape=True), 1),
-        (Client.name_key.contains(key, autoescape=True), 2),
-        else_=3,
-    )
-    stmt = (
-        select(Client)
-        .where(Client.organization_id == organization_id)
-        .where(Client.search_text.contains(key, autoescape=True))
-        .order_by(rank)
-    )
-    flt = dataclasses.replace(
-        flt,
-        order=flt.order or [("name", False)],
-        limit=SEARCH_LIMIT if flt.limit is None else flt.limit,
-    )
-    stmt = apply_filter(stmt, flt, Client, listing.dialect_of(session))
-    return list(session.scalars(stmt))
+def search(session: Session, organization_id: str, term: str, flt: Filter) -> list[Client]:
+    """COMPAT §1.11: see `ClientRepository.search`."""
+    return ClientRepository(session).search(organization_id, term, flt)

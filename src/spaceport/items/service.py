@@ -3,23 +3,24 @@ net and gross prices, `include=taxes`, and search."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, select
 from sqlalchemy.orm import Session
 
 from spaceport.items.errors import SkuTaken, SkuWithSpaces
 from spaceport.items.models import Item
+from spaceport.items.repository import ItemRepository
 from spaceport.items.schemas import ItemCreate, ItemTaxRef, ItemUpdate
-from spaceport.kit import bounds, listing
+from spaceport.items.search import search_text
+from spaceport.kit import bounds
 from spaceport.kit.errors import invalid
-from spaceport.kit.filters import apply_filter
+from spaceport.kit.filters import Filter
 from spaceport.kit.money import cut, round_to
+from spaceport.kit.repository import repository_of
 from spaceport.organizations import calendar
 from spaceport.organizations.models import Organization
 from spaceport.resources import Resource, Values
@@ -30,24 +31,14 @@ from spaceport.taxes.models import Tax
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 PRICE_PLACES = 4  # COMPAT §6.8 step 1: prices count with `decimalPlaces` (default 4)
-SEARCH_LIMIT = 50
 
 
 def organization_today(session: Session, organization_id: str) -> date:
     """Today in the organization's time zone (as documents date themselves, COMPAT §6.3)."""
-    return calendar.today(session.get(Organization, organization_id))
+    return calendar.today(repository_of(Organization)(session).get(organization_id))
 
 
 # --- SKU ----------------------------------------------------------------------------------------
-
-
-def sku_taken(session: Session, organization_id: str, sku: str, item: Item | None) -> bool:
-    stmt = select(Item.id).where(
-        Item.organization_id == organization_id, Item.sku == sku, Item.is_deleted.is_(False)
-    )
-    if item is not None:
-        stmt = stmt.where(Item.id != item.id)
-    return session.scalar(stmt.limit(1)) is not None
 
 
 def checked_sku(
@@ -58,7 +49,7 @@ def checked_sku(
         return None
     if any(char.isspace() for char in sku):
         raise SkuWithSpaces()
-    if sku_taken(session, organization_id, sku, item):
+    if ItemRepository(session).sku_taken(organization_id, sku, item):
         raise SkuTaken(sku)
     return sku
 
@@ -167,17 +158,6 @@ def price_values(
 
 # --- what search matches ----------------------------------------------------------------------
 
-SEPARATOR = "\x1f"  # joins the parts of `search_text`; never inside a part or a term
-
-
-def folded(text: str | None) -> str:
-    """Casefolded in Python, so matching ignores case beyond ASCII on both engines alike."""
-    return (text or "").replace(SEPARATOR, " ").casefold()
-
-
-def search_text(name: str | None, description: str | None, sku: str | None) -> str:
-    return SEPARATOR.join(folded(part) for part in (name, description, sku))
-
 
 def with_search_text(values: Values, item: Item | None) -> Values:
     """`search_text` follows every change of the name, description or SKU."""
@@ -225,43 +205,13 @@ items = Resource(
     ItemUpdate,
     prepare=prepare,
     includes={"taxes": include_taxes},
+    repository=ItemRepository,
 )
 
 
 # --- search -------------------------------------------------------------------------------------
 
 
-def escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def search_order(term: str) -> tuple[list[ColumnElement[bool]], list[ColumnElement[Any]]]:
-    """The match (a case-insensitive substring of name, description or SKU) and the rank: the
-    exact name, a name prefix, inside the name, then the other properties. `search_text` is
-    `name␟description␟sku`, so a match followed by two separators lies inside the name."""
-    text = escape_like(folded(term.strip()))
-    if not text:
-        return [], []
-    stored = Item.search_text
-
-    def like(pattern: str) -> ColumnElement[bool]:
-        return stored.like(pattern, escape="\\")
-
-    rank = case(
-        (like(f"{text}{SEPARATOR}%"), 0),
-        (like(f"{text}%"), 1),
-        (like(f"%{text}%{SEPARATOR}%{SEPARATOR}%"), 2),
-        else_=3,
-    )
-    return [like(f"%{text}%")], [rank]
-
-
-def search(session: Session, organization_id: str, term: str, flt: listing.Filter) -> list[Item]:
-    """`search-items?term=` (COMPAT §1.11): best matches first, then by name; `filter[limit]`
-    (default 50), `skip`, `where`, `fields` and `include` apply as on the list."""
-    matches, rank = search_order(term)
-    stmt = select(Item).where(Item.organization_id == organization_id, *matches).order_by(*rank)
-    flt = dataclasses.replace(
-        flt, limit=flt.limit or SEARCH_LIMIT, order=flt.order or [("name", False)]
-    )
-    return list(session.scalars(apply_filter(stmt, flt, Item, listing.dialect_of(session))))
+def search(session: Session, organization_id: str, term: str, flt: Filter) -> list[Item]:
+    """`search-items?term=` (COMPAT §1.11): see `ItemRepository.search`."""
+    return ItemRepository(session).search(organization_id, term, flt)

@@ -27,6 +27,8 @@ from spaceport.kit.db import Database
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 T = TypeVar("T")
+WRITES = "__spaceport_writes__"
+E = TypeVar("E", bound=Callable[..., Any])
 
 
 def database(request: Request) -> Database:
@@ -43,8 +45,24 @@ def after_commit(session: Session, task: Callable[[], None]) -> None:
     session.info.setdefault("after_commit", []).append(task)
 
 
+def writes(endpoint: E) -> E:
+    """Declares that a route writes although its method reads (a GET that confirms an email
+    or accepts an invitation, as the reference's links do): it takes a writing transaction
+    and its turn among writers, instead of the reading one its method would give it."""
+    setattr(endpoint, WRITES, True)  # noqa: B010 - a marker on a plain function
+    return endpoint
+
+
+def is_write(request: Request) -> bool:
+    """A writing transaction for every method but GET, HEAD and OPTIONS, and for routes
+    declared with `writes`."""
+    if request.method not in READ_METHODS:
+        return True
+    return bool(getattr(request.scope.get("endpoint"), WRITES, False))
+
+
 async def write_turn(request: Request) -> AsyncIterator[None]:
-    if request.method in READ_METHODS:
+    if not is_write(request):
         yield
         return
     async with write_gate(request):
@@ -57,7 +75,7 @@ def transaction(
     _turn: Annotated[None, Depends(write_turn, scope="function")],
 ) -> Iterator[Session]:
     db = database(request)
-    with db.transaction(write=request.method not in READ_METHODS) as session:
+    with db.transaction(write=is_write(request)) as session:
         idempotency.claim(session, request.scope)  # COMPAT §6.11, in this same transaction
         yield session
     for task in session.info.pop("after_commit", []):

@@ -28,23 +28,6 @@ from spaceport.kit.errors import (
 
 # COMPAT §1.10: /v1/organizations/:id/<models>/:fk reaches /v1/<models>/:fk of that organization.
 RELATION_ROUTE = re.compile(r"^/v1/organizations/([0-9a-f]{24})/([a-z]+)/([0-9a-f]{24})$")
-RELATION_COLLECTIONS = frozenset(
-    {
-        "defaults",
-        "clients",
-        "items",
-        "taxes",
-        "documents",
-        "payments",
-        "recurrences",
-        "webhooks",
-        "units",
-        "categories",
-        "pricelists",
-        "prices",
-        "orders",
-    }
-)
 RELATION_METHODS = frozenset({"GET", "PUT", "PATCH", "DELETE"})
 RELATION_ORGANIZATION = "spaceport.relation_organization"
 
@@ -98,16 +81,22 @@ def multipart_mislabelled(headers: list[tuple[bytes, bytes]]) -> list[tuple[byte
 class WireMiddleware:
     """COMPAT §1.1: route matching ignores case and a trailing slash. The fixed words of a path
     are lowercased; parameters (ids, launch codes) keep their case. COMPAT §1.10: relation
-    routes reach the model's own route, and a POST to `/v1/<models>/:id` is a PATCH.
+    routes reach the model's own route (for the `relations` collections), and a POST to
+    `/v1/<models>/:id` is a PATCH.
     COMPAT §1.2.1: multipart labelled as form-urlencoded is read as multipart. COMPAT §1.5 and
     §1.12: every answer has exactly one Date header (the .NET SDK fails without it; the
     server is told not to add its own: `date_header=False` in `cli.serve_api`)."""
 
     def __init__(
-        self, app: ASGIApp, words: frozenset[str], patchable: frozenset[str] = frozenset()
+        self,
+        app: ASGIApp,
+        words: frozenset[str],
+        relations: frozenset[str],
+        patchable: frozenset[str] = frozenset(),
     ) -> None:
         self.app = app
         self.words = words
+        self.relations = relations
         self.patchable = patchable
 
     def normalize(self, path: str) -> str:
@@ -126,7 +115,7 @@ class WireMiddleware:
         path = self.normalize(scope["path"])
         scope = dict(scope, path=path, raw_path=path.encode())
         relation = RELATION_ROUTE.match(path) if scope["method"] in RELATION_METHODS else None
-        if relation and relation.group(2) in RELATION_COLLECTIONS:
+        if relation and relation.group(2) in self.relations:
             organization_id, collection, fk = relation.groups()
             path = f"/v1/{collection}/{fk}"
             scope.update(

@@ -9,13 +9,12 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from spaceport.clients import service as clients
 from spaceport.countries.currencies import all_currencies
 from spaceport.defaults import service as defaults
-from spaceport.kit import listing
 from spaceport.kit.errors import ValidationFailed, invalid
 from spaceport.kit.ids import is_id
 from spaceport.kit.serialize import to_api
@@ -162,25 +161,6 @@ def prepare_price(session: Session, organization_id: str, values: Values, price:
 
 
 prices = Resource(Price, "price", "prices", PriceCreate, PriceUpdate, prepare=prepare_price)
-
-
-def create_price(session: Session, price_list: PriceList, values: Values) -> Price:
-    """POST /v1/priceLists/:id/prices: a price in the list, in the list's organization."""
-    return prices.create(
-        session, price_list.organization_id, {**values, "price_list_id": price_list.id}
-    )
-
-
-def in_list(price_list: PriceList) -> list[ColumnElement[bool]]:
-    return [Price.price_list_id == price_list.id]
-
-
-def prices_in(session: Session, price_list: PriceList, flt: listing.Filter) -> list[Price]:
-    return listing.find_all(session, Price, in_list(price_list), flt)
-
-
-def count_in(session: Session, price_list: PriceList, query: Mapping[str, Any]) -> int:
-    return listing.count(session, Price, in_list(price_list), query)
 
 
 # -- the price a document line takes (COMPAT §7.6) ------------------------------------------

@@ -18,7 +18,6 @@ import logging
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spaceport.accounts.models import Account
@@ -28,15 +27,18 @@ from spaceport.documents import service as documents
 from spaceport.documents.models import DATE_ATTRIBUTES, TYPE_DATES, Document
 from spaceport.documents.schemas import DocumentCreate
 from spaceport.jobs import service as jobs
-from spaceport.jobs.models import Job
 from spaceport.kit import bounds
 from spaceport.kit.db import Database, utcnow
 from spaceport.kit.errors import ValidationFailed, invalid
 from spaceport.kit.ids import new_uuid
+from spaceport.kit.repository import repository_of
 from spaceport.organizations.calendar import midnight, today
 from spaceport.organizations.models import Organization
 from spaceport.pdf.labels import TITLES
 from spaceport.recurrences.models import Recurrence
+from spaceport.recurrences.repository import RecurrenceRepository
+from spaceport.recurrences.schemas import RecurrenceCreate, RecurrenceUpdate
+from spaceport.resources import Resource
 
 log = logging.getLogger(__name__)
 
@@ -138,21 +140,29 @@ def prepare(
     return values
 
 
+recurrences: Resource[Recurrence] = Resource(
+    Recurrence,
+    "recurrence",
+    "recurrences",
+    RecurrenceCreate,
+    RecurrenceUpdate,
+    prepare=prepare,
+)
+
+
 # -- the tick (scheduling) -------------------------------------------------------------------
 
 
 def ensure_tick(session: Session, at: datetime | None = None) -> None:
     """A `recurrence.tick` job due by `at` (now): enqueued unless one is already pending."""
     at = at or utcnow()
-    pending = select(Job.id).where(Job.kind == TICK, Job.status == "pending", Job.run_at <= at)
-    if session.scalar(pending.limit(1)) is None:
+    if not RecurrenceRepository(session).tick_pending(TICK, due_by=at):
         jobs.enqueue(session, TICK, {}, run_at=at)
 
 
 def schedule_next(session: Session) -> None:
     """After a tick: the next one in TICK_SECONDS, unless another tick is already pending."""
-    pending = select(Job.id).where(Job.kind == TICK, Job.status == "pending")
-    if session.scalar(pending.limit(1)) is None:
+    if not RecurrenceRepository(session).tick_pending(TICK):
         jobs.enqueue(session, TICK, {}, run_at=utcnow() + timedelta(seconds=TICK_SECONDS))
 
 
@@ -164,12 +174,7 @@ def run_due(database: Database) -> int:
     One transaction per iteration; a recurrence whose copy fails is logged and tried again on
     the next tick (the others go on)."""
     with database.transaction(write=False) as session:
-        rows = session.execute(
-            select(Recurrence, Organization)
-            .join(Organization, Organization.id == Recurrence.organization_id)
-            .where(Recurrence.is_deleted.is_(False))
-            .order_by(Recurrence.id)
-        ).all()
+        rows = RecurrenceRepository(session).live_with_organizations()
         # only those with a due iteration take a writing transaction (SQLite: the one writer)
         ids = [r.id for r, o in rows if due_entry(r, today(o)) is not None]
     created = 0
@@ -197,24 +202,21 @@ def due_entry(recurrence: Recurrence, day: date) -> dict[str, Any] | None:
 
 def generate_next(session: Session, recurrence_id: str) -> bool:
     """Generate the first due iteration of the recurrence, if any (locks its row)."""
-    recurrence = session.get(Recurrence, recurrence_id, with_for_update=True)
-    if recurrence is None or recurrence.is_deleted:
+    found = RecurrenceRepository(session)
+    recurrence = found.locked(recurrence_id)
+    if recurrence is None:
         return False
-    organization = session.get(Organization, recurrence.organization_id)
+    organization = repository_of(Organization)(session).get(recurrence.organization_id)
     if organization is None:
         return False
     entry = due_entry(recurrence, today(organization))
     if entry is None:
         return False
-    original = session.get(Document, recurrence.document_id)
-    if original is None or original.is_deleted:
+    original = repository_of(Document)(session).get(recurrence.document_id)
+    if original is None:
         return False
     unique_id = f"recurrence:{recurrence.id}:{entry['iteration']}"
-    document = session.scalars(
-        select(Document).where(
-            Document.organization_id == organization.id, Document.unique_id == unique_id
-        )
-    ).first()
+    document = found.copy_with_unique_id(organization.id, unique_id)
     fresh = document is None
     if document is None:
         data = copy_of(original, date.fromisoformat(entry["date"]))
@@ -283,8 +285,8 @@ def client_email(session: Session, document: Document) -> str | None:
     """Reference: "the one in the _documentClient or the one linked with clientId"."""
     email = (document.document_client or {}).get("email")
     if not email and document.client_id:
-        client = session.get(Client, document.client_id)
-        email = client.email if client is not None and not client.is_deleted else None
+        client = repository_of(Client)(session).get(document.client_id)
+        email = client.email if client is not None else None
     return str(email) if email else None
 
 
@@ -297,7 +299,8 @@ def follow_up(
 ) -> None:
     """autoSend (to the client's email) and notify (the creating account), in this same
     transaction: the mails are jobs that exist iff the copy does."""
-    account = session.get(Account, recurrence.account_id) if recurrence.account_id else None
+    accounts = repository_of(Account)(session)
+    account = accounts.get(recurrence.account_id) if recurrence.account_id else None
     language = organization.locale if organization.locale in MESSAGES else "en"
     kind = TITLES[language][document.type]
     if recurrence.auto_send:

@@ -8,10 +8,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
-from spaceport.documents.models import Document
 from spaceport.kit.db import utcnow
 from spaceport.kit.errors import invalid
 from spaceport.kit.ids import new_uuid
@@ -20,6 +18,7 @@ from spaceport.kit.money import cut
 from spaceport.resources import Resource, Values
 from spaceport.taxes.errors import TaxInUse, UnknownTaxRate
 from spaceport.taxes.models import Tax
+from spaceport.taxes.repository import TaxRepository
 from spaceport.taxes.schemas import TaxCreate, TaxRateIn, TaxUpdate
 
 EPOCH = date(1970, 1, 1)
@@ -110,20 +109,19 @@ def prepare(session: Session, organization_id: str, values: Values, tax: Tax | N
 def refuse_if_used(session: Session, tax: Tax) -> None:
     """Reference "Delete a Tax": only a tax that no document uses can be deleted. Tax ids are
     unique 24-hex strings, so finding one in a document's lines is an exact test."""
-    used = session.scalar(
-        select(Document.id)
-        .where(
-            Document.organization_id == tax.organization_id,
-            cast(Document.document_items, String).contains(tax.id),
-        )
-        .limit(1)
-    )
-    if used is not None:
+    if TaxRepository(session).used_on_documents(tax):
         raise TaxInUse()
 
 
 taxes = Resource(
-    Tax, "tax", "taxes", TaxCreate, TaxUpdate, prepare=prepare, guard_delete=refuse_if_used
+    Tax,
+    "tax",
+    "taxes",
+    TaxCreate,
+    TaxUpdate,
+    prepare=prepare,
+    guard_delete=refuse_if_used,
+    repository=TaxRepository,
 )
 
 
@@ -173,26 +171,12 @@ def delete_rate(session: Session, tax: Tax, rate_id: str) -> None:
 
 def taxes_of(session: Session, organization_id: str) -> list[Tax]:
     """The organization's taxes that are not deleted, oldest first: one query."""
-    return list(
-        session.scalars(
-            select(Tax)
-            .where(Tax.organization_id == organization_id, Tax.is_deleted.is_(False))
-            .order_by(Tax.created_at, Tax.id)
-        )
-    )
+    return TaxRepository(session).of_organization(organization_id)
 
 
 def taxes_by_id(session: Session, organization_id: str, ids: Iterable[str]) -> dict[str, Tax]:
     """The named taxes that belong to the organization and are not deleted."""
-    wanted = set(ids)
-    if not wanted:
-        return {}
-    rows = session.scalars(
-        select(Tax).where(
-            Tax.id.in_(wanted), Tax.organization_id == organization_id, Tax.is_deleted.is_(False)
-        )
-    )
-    return {tax.id: tax for tax in rows}
+    return TaxRepository(session).named(organization_id, ids)
 
 
 def _rate_matches(tax: Tax, rate: Decimal, on: date) -> bool:

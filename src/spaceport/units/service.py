@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spaceport.countries.catalog import get_country
 from spaceport.countries.matching import find_country
 from spaceport.kit.errors import invalid
+from spaceport.kit.repository import repository_of
 from spaceport.resources import Resource, Values
 from spaceport.units.models import Unit
 from spaceport.units.schemas import UnitCreate, UnitUpdate
@@ -50,7 +50,4 @@ units = Resource(Unit, "unit", "units", UnitCreate, UnitUpdate, prepare=prepare)
 
 def find(session: Session, organization_id: str, unit_id: str) -> Unit | None:
     """The organization's live unit with this id (a document's `unitId`, COMPAT §7.6)."""
-    stmt = select(Unit).where(
-        Unit.organization_id == organization_id, Unit.id == unit_id, Unit.is_deleted.is_(False)
-    )
-    return session.scalars(stmt).first()
+    return repository_of(Unit)(session).get_in(organization_id, unit_id)

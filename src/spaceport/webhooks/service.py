@@ -19,25 +19,6 @@ from spaceport.webhooks.models import Webhook, WebhookDelivery
 from spaceport.webhooks.schemas import WebhookCreate, WebhookUpdate
 
 DELIVER: Final = "webhook.deliver"
-# The models whose changes record events (COMPAT §8.1), as events spell them.
-MODELS: Final = (
-    "client",
-    "document",
-    "item",
-    "payment",
-    "recurrence",
-    "tax",
-    "unit",
-    "category",
-    "price",
-    "pricelist",
-    "order",
-    "default",
-    "webhook",
-    "organization",
-    "documentCategory",
-)
-MODEL_NAMES: Final = {name.lower(): name for name in MODELS}
 ACTIONS: Final = frozenset({"create", "update", "delete"})
 DROPPED_WHEN_NULL: Final = frozenset({"url", "events", "enabled", "custom"})
 
@@ -49,9 +30,17 @@ def subscription(entry: str) -> str:
     if text == "*" or text.lower() in ACTIONS:
         return text.lower()
     model, _, action = text.partition("/")
-    if model.lower() not in MODEL_NAMES or action.lower() not in ACTIONS:
+    names = model_names()
+    if model.lower() not in names or action.lower() not in ACTIONS:
         raise invalid("events", f"{entry!r} is not MODEL_NAME/EVENT_NAME, an event name or *")
-    return f"{MODEL_NAMES[model.lower()]}/{action.lower()}"
+    return f"{names[model.lower()]}/{action.lower()}"
+
+
+def model_names() -> dict[str, str]:
+    """The models whose changes record events (COMPAT §8.1), by their lowercase spelling."""
+    from spaceport import domains  # the list of resources imports this module
+
+    return {name.lower(): name for name in domains.event_models()}
 
 
 def subscriptions(entries: list[str]) -> list[str]:

@@ -1,0 +1,59 @@
+"""Every query of clients: by email (COMPAT §6.4), the search (COMPAT §1.11) and the documents
+of clients (`include=documents`, COMPAT §4.3)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Final
+
+from sqlalchemy import case
+
+from spaceport.clients.models import Client, search_key
+from spaceport.documents.models import Document
+from spaceport.kit.filters import Filter, apply_filter
+from spaceport.kit.repository import Repository, repository_of
+
+SEARCH_LIMIT: Final = 50
+
+
+class ClientRepository(Repository[Client]):
+    model = Client
+
+    def find_by_email(self, organization_id: str, email: str) -> Client | None:
+        """The organization's (oldest) live client with this email, ignoring case."""
+        key = search_key(email)
+        if not key:
+            return None
+        stmt = self.live_in(organization_id).where(Client.email_key == key)
+        return self.first(stmt.order_by(Client.created_at, Client.id))
+
+    def search(self, organization_id: str, term: str, flt: Filter) -> list[Client]:
+        """COMPAT §1.11 search: a case-insensitive substring of name, email, address, city, tax
+        number, company number, contact or phone. Best first: the name equal to the term, then
+        starting with it, then containing it, then the other fields; within a rank the filter's
+        `order` (default name). `where`, `limit` (default 50) and `skip` apply as in lists."""
+        key = search_key(term)
+        rank = case(
+            (Client.name_key == key, 0),
+            (Client.name_key.startswith(key, autoescape=True), 1),
+            (Client.name_key.contains(key, autoescape=True), 2),
+            else_=3,
+        )
+        stmt = (
+            self.statement(include_deleted=True)  # the filter's `deleted` decides
+            .where(self.in_organization(organization_id))
+            .where(Client.search_text.contains(key, autoescape=True))
+            .order_by(rank)
+        )
+        flt = dataclasses.replace(
+            flt,
+            order=flt.order or [("name", False)],
+            limit=SEARCH_LIMIT if flt.limit is None else flt.limit,
+        )
+        return self.all(apply_filter(stmt, flt, Client, self.dialect))
+
+    def documents_of(self, clients: list[Client]) -> list[Document]:
+        """The clients' live documents, newest first."""
+        documents = repository_of(Document)(self.session)
+        stmt = documents.statement().where(Document.client_id.in_([c.id for c in clients]))
+        return documents.all(stmt.order_by(Document.date.desc(), Document.id.desc()))

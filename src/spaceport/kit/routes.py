@@ -1,0 +1,150 @@
+"""The routes of a declared resource (`kit.crud.Crud`), opted into by name.
+
+`router(resource, only=...)` serves, for the names in `only`:
+
+- `create`: `POST /v1/organizations/:id/<collection>`
+- `find`, `count`: `GET /v1/organizations/:id/<collection>` and `/count` (COMPAT §4)
+- `get`: `GET /v1/<collection>/:id` (`filter[include]`, `filter[fields]`)
+- `update`: `PUT` and `PATCH /v1/<collection>/:id`, both a partial update (COMPAT §1.10)
+- `delete`: `DELETE /v1/<collection>/:id`, soft where the model is (COMPAT §5)
+
+`children(resource, parent, ...)` serves a resource that belongs to another under the parent's
+path (`/v1/pricelists/:id/prices`, `/v1/documents/:id/recurrences`): `create` sets the parent's
+id, `find` and `count` narrow to the parent's children. A domain adds its own routes (search,
+actions, a replacing PUT) to the router it gets back."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any, Literal
+
+from fastapi import APIRouter
+
+from spaceport.kit.crud import Crud, Scoped, Values
+from spaceport.kit.db import Model
+from spaceport.kit.filters import parse_filter
+from spaceport.kit.json import ApiResponse
+from spaceport.kit.repository import live
+from spaceport.kit.transaction import Db
+from spaceport.kit.wire import Query, body_of
+
+Route = Literal["create", "find", "count", "get", "update", "delete"]
+ALL: tuple[Route, ...] = ("create", "find", "count", "get", "update", "delete")
+IN_PARENT: tuple[Route, ...] = ("create", "find", "count")
+
+
+def router(resource: Crud[Any], only: Collection[Route] = ALL) -> APIRouter:
+    routes = APIRouter(prefix="/v1", tags=[resource.collection])
+    if {"create", "find", "count"} & set(only):
+        _in_organization(routes, resource, only)
+    if {"get", "update", "delete"} & set(only):
+        _by_id(routes, resource, only)
+    return routes
+
+
+def _in_organization(routes: APIRouter, resource: Crud[Any], only: Collection[Route]) -> None:
+    scope = resource.binding.scope(None)
+    path = f"/organizations/{{id}}/{resource.collection}"
+    create_body = body_of(resource.create_schema)
+
+    if "create" in only:
+
+        @routes.post(path, name=f"create_{resource.event}")
+        def create(session: Db, scope: Scoped = scope, data: Any = create_body) -> Any:
+            values = data.given_with_defaults()
+            instance = resource.create(session, scope.organization_id, values)
+            return ApiResponse(resource.serialize(instance))
+
+    if "find" in only:
+
+        @routes.get(path, name=f"list_{resource.collection}")
+        def find(session: Db, scope: Scoped = scope, query: Values = Query) -> Any:
+            flt = parse_filter(query)
+            rows = resource.repo(session).find_in(scope.organization_id, flt)
+            return ApiResponse(resource.answer_many(session, rows, flt))
+
+    if "count" in only:
+
+        @routes.get(f"{path}/count", name=f"count_{resource.collection}")
+        def count(session: Db, scope: Scoped = scope, query: Values = Query) -> Any:
+            number = resource.repo(session).count_in(scope.organization_id, query)
+            return ApiResponse({"count": number})
+
+
+def _by_id(routes: APIRouter, resource: Crud[Any], only: Collection[Route]) -> None:
+    scope = resource.binding.scope(resource.model)
+    path = f"/{resource.collection}/{{id}}"
+    update_body = body_of(resource.update_schema)
+
+    if "get" in only:
+
+        @routes.get(path, name=f"get_{resource.event}")
+        def get(session: Db, scope: Scoped = scope, query: Values = Query) -> Any:
+            instance = resource.live(scope.instance)
+            return ApiResponse(resource.answer(session, instance, parse_filter(query)))
+
+    if "update" in only:
+
+        @routes.patch(path, name=f"patch_{resource.event}")
+        @routes.put(path, name=f"put_{resource.event}")
+        def update(session: Db, scope: Scoped = scope, data: Any = update_body) -> Any:
+            instance = resource.update(session, resource.live(scope.instance), data.given())
+            return ApiResponse(resource.serialize(instance))
+
+    if "delete" in only:
+
+        @routes.delete(path, name=f"delete_{resource.event}")
+        def delete(session: Db, scope: Scoped = scope) -> Any:
+            resource.delete(session, resource.live(scope.instance))
+            return ApiResponse({"count": 1})
+
+
+def children(
+    resource: Crud[Any],
+    parent: type[Model],
+    *,
+    parent_collection: str,
+    key: str,
+    paths: Collection[str],
+    only: Collection[Route] = IN_PARENT,
+) -> APIRouter:
+    """`resource`'s instances under a `parent` instance, whose id they keep in `key`, at
+    `/v1/<parent_collection>/:id/<path>` for each of `paths` (a model may have two spellings,
+    COMPAT §7.5)."""
+    routes = APIRouter(prefix="/v1", tags=[resource.collection])
+    scope = resource.binding.scope(parent)
+    create_body = body_of(resource.create_schema)
+    column = getattr(resource.model, key)
+    what = parent.__name__.lower()
+
+    def parent_of(scoped: Scoped) -> Any:
+        return live(scoped.instance, what)
+
+    for path in paths:
+        base = f"/{parent_collection}/{{id}}/{path}"
+        name = f"{parent_collection}_{path}"
+        if "create" in only:
+
+            @routes.post(base, name=f"create_{name}")
+            def create(session: Db, scope: Scoped = scope, data: Any = create_body) -> Any:
+                owner = parent_of(scope)
+                values = {**data.given_with_defaults(), key: owner.id}
+                instance = resource.create(session, owner.organization_id, values)
+                return ApiResponse(resource.serialize(instance))
+
+        if "find" in only:
+
+            @routes.get(base, name=f"list_{name}")
+            def find(session: Db, scope: Scoped = scope, query: Values = Query) -> Any:
+                flt = parse_filter(query)
+                rows = resource.repo(session).find(flt, column == parent_of(scope).id)
+                return ApiResponse(resource.answer_many(session, rows, flt))
+
+        if "count" in only:
+
+            @routes.get(f"{base}/count", name=f"count_{name}")
+            def count(session: Db, scope: Scoped = scope, query: Values = Query) -> Any:
+                number = resource.repo(session).count(query, column == parent_of(scope).id)
+                return ApiResponse({"count": number})
+
+    return routes

@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spaceport.defaults.errors import DefaultNameFixed, DefaultNameTaken
 from spaceport.defaults.models import Default
+from spaceport.defaults.repository import DefaultRepository
 from spaceport.defaults.schemas import DefaultCreate, DefaultUpdate
 from spaceport.kit.errors import invalid
 from spaceport.resources import Resource
@@ -76,35 +76,23 @@ defaults = Resource(
     DefaultUpdate,
     prepare=prepare,
     guard_delete=before_delete,
+    repository=DefaultRepository,
 )
 
 
 def defaults_of(session: Session, organization_ids: list[str]) -> dict[str, list[Default]]:
-    rows = session.scalars(
-        select(Default)
-        .where(Default.organization_id.in_(organization_ids))
-        .order_by(Default.created_at, Default.id)
-    )
-    grouped: dict[str, list[Default]] = {oid: [] for oid in organization_ids}
-    for row in rows:
-        grouped[row.organization_id].append(row)
-    return grouped
+    return DefaultRepository(session).of_organizations(organization_ids)
 
 
 def find(session: Session, organization_id: str, name: str) -> Default | None:
-    return session.scalars(
-        select(Default).where(Default.organization_id == organization_id, Default.name == name)
-    ).first()
+    return DefaultRepository(session).named(organization_id, name)
 
 
 def values_of(session: Session, organization_id: str) -> dict[str, Any]:
     """All of the organization's Defaults by name, read once per transaction."""
     cache: dict[str, dict[str, Any]] = session.info.setdefault("defaults", {})
     if organization_id not in cache:
-        rows = session.execute(
-            select(Default.name, Default.value).where(Default.organization_id == organization_id)
-        )
-        cache[organization_id] = {name: value for name, value in rows}
+        cache[organization_id] = DefaultRepository(session).values_of(organization_id)
     return cache[organization_id]
 
 

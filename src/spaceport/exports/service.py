@@ -25,15 +25,12 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from spaceport.clients.models import Client
 from spaceport.documents.models import Document
 from spaceport.documents.payments.models import Payment
+from spaceport.exports.repository import ExportRepository
 from spaceport.items.models import Item
 from spaceport.kit.db import Base
 from spaceport.kit.errors import invalid
-from spaceport.kit.filters import compile_where
 from spaceport.kit.json import format_decimal
-from spaceport.kit.listing import dialect_of
-from spaceport.taxes.models import Tax
 
-BATCH: Final = 2000  # rows fetched per round trip
 CONTENT_TYPE: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Kind = Literal["text", "number", "date", "datetime", "bool"]
 
@@ -149,19 +146,11 @@ def sheet_of(kind: Any) -> Sheet:
 def conditions(
     session: Session, sheet: Sheet, organization_id: str, where: Mapping[str, Any]
 ) -> list[ColumnElement[bool]]:
-    model: Any = sheet.model
-    return [
-        model.organization_id == organization_id,
-        model.is_deleted.is_(False),
-        compile_where(where, sheet.model, dialect_of(session)),
-    ]
+    return ExportRepository(session).conditions(sheet.model, organization_id, where)
 
 
 def streamed(session: Session, stmt: Select[Any]) -> Iterator[Sequence[Any]]:
-    """Rows in batches of `BATCH`: a server-side cursor where the engine has one."""
-    result = session.execute(stmt.execution_options(yield_per=BATCH, stream_results=True))
-    for partition in result.partitions():
-        yield from partition
+    return ExportRepository(session).streamed(stmt)
 
 
 # -- documents' totals per tax rate (`_documentTaxes`, COMPAT §6.8) ---------------------------
@@ -203,8 +192,7 @@ def tax_columns(session: Session, filtered: list[ColumnElement[bool]]) -> TaxCol
         for entry in orjson.loads(text or "[]"):
             entries.setdefault((str(entry.get("taxId")), str(entry.get("tax"))), entry)
     ids = {tax_id for tax_id, _rate in entries}
-    rows = session.execute(select(Tax.id, Tax.abbreviation, Tax.name).where(Tax.id.in_(ids)))
-    names = {tax_id: abbreviation or name for tax_id, abbreviation, name in rows}
+    names = ExportRepository(session).tax_names(ids)
     columns = TaxColumns((), names)
     # by tax name, then the highest rate first (the standard rate before the reduced ones)
     found = {columns.label(e): (columns.name(e), -rate_of(e)) for e in entries.values()}

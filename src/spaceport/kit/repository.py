@@ -21,7 +21,7 @@ from typing import Any, ClassVar, Generic, TypeVar, cast
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
-from spaceport.kit.db import Model
+from spaceport.kit.db import Base, Model
 from spaceport.kit.errors import NotFound
 from spaceport.kit.filters import Filter, apply_filter, count_stmt, parse_where
 
@@ -29,10 +29,16 @@ M = TypeVar("M", bound=Model)
 T = TypeVar("T")
 
 
-def not_deleted(model: type[Model]) -> ColumnElement[bool] | None:
+def not_deleted(model: type[Base]) -> ColumnElement[bool] | None:
     """COMPAT §5.1: the predicate of a model's live rows, or None when it is never soft deleted."""
     flag = getattr(model, "is_deleted", None)
     return None if flag is None else cast(ColumnElement[bool], flag.is_(False))
+
+
+def live_conditions(model: type[Base]) -> list[ColumnElement[bool]]:
+    """`not_deleted(model)` as a list of conditions (empty for models never soft deleted)."""
+    hidden = not_deleted(model)
+    return [] if hidden is None else [hidden]
 
 
 def is_live(instance: object | None) -> bool:
@@ -65,8 +71,7 @@ class Repository(Generic[M]):
         return dialect_of(self.session)
 
     def live_conditions(self, *, include_deleted: bool = False) -> list[ColumnElement[bool]]:
-        hidden = None if include_deleted else not_deleted(self.model)
-        return [] if hidden is None else [hidden]
+        return [] if include_deleted else live_conditions(self.model)
 
     def in_organization(self, organization_id: str) -> ColumnElement[bool]:
         return cast(ColumnElement[bool], self.model.organization_id == organization_id)

@@ -8,15 +8,18 @@ from fastapi import APIRouter
 
 from spaceport.access.authorization import CallerDep, Scope, organization_scope
 from spaceport.accounts.service import account_for
-from spaceport.kit import listing
+from spaceport.kit.crud import relations_asked
+from spaceport.kit.filters import parse_filter, project
 from spaceport.kit.json import ApiResponse
 from spaceport.kit.transaction import Db
 from spaceport.kit.wire import Query, body_of
 from spaceport.organizations import service
-from spaceport.organizations.models import Organization
+from spaceport.organizations.repository import OrganizationRepository
 from spaceport.organizations.schemas import OrganizationCreate, OrganizationUpdate
 
 router = APIRouter(prefix="/v1", tags=["organizations"])
+# COMPAT §4.3: an organization's `_defaults` are always included; naming them is no error.
+ALWAYS_INCLUDED = frozenset({"_defaults", "defaults"})
 
 
 @router.post("/accounts/{account_id}/organizations")
@@ -35,9 +38,10 @@ def list_organizations(
     session: Db, caller: CallerDep, account_id: str, query: dict[str, Any] = Query
 ) -> Any:
     account = account_for(session, caller, account_id)
-    flt = listing.parse_filter(query)
-    rows = listing.find_all(session, Organization, [service.member_condition(account.id)], flt)
-    return ApiResponse([listing.project(a, flt.fields) for a in service.answers(session, rows)])
+    flt = parse_filter(query)
+    relations_asked(flt.include, ALWAYS_INCLUDED, "Organization")
+    rows = OrganizationRepository(session).of_member(account.id, flt)
+    return ApiResponse([project(a, flt.fields) for a in service.answers(session, rows)])
 
 
 @router.get("/accounts/{account_id}/organizations/count")
@@ -45,7 +49,7 @@ def count_organizations(
     session: Db, caller: CallerDep, account_id: str, query: dict[str, Any] = Query
 ) -> Any:
     account = account_for(session, caller, account_id)
-    count = listing.count(session, Organization, [service.member_condition(account.id)], query)
+    count = OrganizationRepository(session).count_of_member(account.id, query)
     return ApiResponse({"count": count})
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from spaceport.access.models import Access
@@ -84,18 +83,6 @@ def set_active(session: Session, organization: Organization, active: bool) -> No
         organization.deactivated_at = utcnow()
     session.flush()
     events.record(session, "organization", "update", organization.id, to_api(organization))
-
-
-def member_condition(account_id: str) -> ColumnElement[bool]:
-    """Organizations the account has active access to."""
-    return Organization.id.in_(
-        select(Access.organization_id).where(
-            Access.account_id == account_id,
-            Access.active.is_(True),
-            Access.disabled.is_(False),
-            Access.rejected.is_(False),
-        )
-    )
 
 
 def answers(session: Session, organizations: list[Organization]) -> list[dict[str, Any]]:

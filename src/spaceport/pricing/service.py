@@ -3,23 +3,23 @@ list, and the one answer to "what does this client pay for this item on that day
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any, Final
 
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from spaceport.clients import service as clients
 from spaceport.countries.currencies import all_currencies
 from spaceport.defaults import service as defaults
+from spaceport.items.models import Item
 from spaceport.kit.errors import ValidationFailed, invalid
 from spaceport.kit.ids import is_id
+from spaceport.kit.repository import repository_of
 from spaceport.kit.serialize import to_api
 from spaceport.pricing.errors import PriceListHasItem
 from spaceport.pricing.models import Price, PriceList
+from spaceport.pricing.repository import PriceRepository
 from spaceport.pricing.schemas import (
     PriceCreate,
     PriceListCreate,
@@ -70,11 +70,7 @@ def prepare_price_list(
 
 def prices_of(session: Session, price_lists: list[Any]) -> Mapping[str, Any]:
     """`filter[include]=prices` on price lists: each list's live prices."""
-    rows = session.scalars(
-        select(Price)
-        .where(Price.price_list_id.in_([p.id for p in price_lists]), Price.is_deleted.is_(False))
-        .order_by(Price.id)
-    )
+    rows = PriceRepository(session).in_lists([p.id for p in price_lists])
     grouped: dict[str, list[dict[str, Any]]] = {p.id: [] for p in price_lists}
     for row in rows:
         grouped[row.price_list_id].append(to_api(row))
@@ -93,40 +89,16 @@ price_lists = Resource(
 
 
 # -- prices ---------------------------------------------------------------------------------
-@cache
-def item_model() -> Any:
-    """The items domain's model, or None while there is none to check against."""
-    try:
-        return importlib.import_module("spaceport.items.models").Item
-    except ModuleNotFoundError as error:
-        if error.name not in ("spaceport.items", "spaceport.items.models"):
-            raise
-        return None
-
-
 def check_item(session: Session, organization_id: str, item_id: str) -> None:
     if not is_id(item_id):
         raise invalid("itemId", f"{item_id!r} is not an item id")
-    item = item_model()
-    if item is None:
-        return
-    conditions = [item.id == item_id, item.organization_id == organization_id]
-    if hasattr(item, "is_deleted"):
-        conditions.append(item.is_deleted.is_(False))
-    if session.scalar(select(item.id).where(*conditions)) is None:
+    if repository_of(Item)(session).get_in(organization_id, item_id) is None:
         raise invalid("itemId", f"{item_id!r} is not an item of this organization")
 
 
 def check_unique_item(session: Session, price_list_id: str, item_id: str, price: Any) -> None:
     """One live price per item in a list, so a list answers one price for an item."""
-    stmt = select(Price.id).where(
-        Price.price_list_id == price_list_id,
-        Price.item_id == item_id,
-        Price.is_deleted.is_(False),
-    )
-    if price is not None:
-        stmt = stmt.where(Price.id != price.id)
-    if session.scalar(stmt) is not None:
+    if PriceRepository(session).item_priced(price_list_id, item_id, price):
         raise PriceListHasItem()
 
 
@@ -160,7 +132,15 @@ def prepare_price(session: Session, organization_id: str, values: Values, price:
     return values
 
 
-prices = Resource(Price, "price", "prices", PriceCreate, PriceUpdate, prepare=prepare_price)
+prices = Resource(
+    Price,
+    "price",
+    "prices",
+    PriceCreate,
+    PriceUpdate,
+    prepare=prepare_price,
+    repository=PriceRepository,
+)
 
 
 # -- the price a document line takes (COMPAT §7.6) ------------------------------------------
@@ -173,20 +153,4 @@ def active_sale_price(
     if not client_id:
         return None
     on = on if on.tzinfo else on.replace(tzinfo=UTC)
-    stmt = (
-        select(Price)
-        .join(PriceList, Price.price_list_id == PriceList.id)
-        .where(
-            PriceList.organization_id == organization_id,
-            PriceList.client_id == client_id,
-            PriceList.type == "sale",
-            PriceList.active.is_(True),
-            PriceList.is_deleted.is_(False),
-            or_(PriceList.active_from.is_(None), PriceList.active_from <= on),
-            or_(PriceList.active_to.is_(None), PriceList.active_to >= on),
-            Price.item_id == item_id,
-            Price.is_deleted.is_(False),
-        )
-        .order_by(PriceList.created_at.desc(), PriceList.id.desc())
-    )
-    return session.scalars(stmt.limit(1)).first()
+    return PriceRepository(session).active_sale_price(organization_id, client_id, item_id, on)

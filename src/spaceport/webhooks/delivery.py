@@ -19,7 +19,6 @@ from functools import lru_cache
 import certifi
 import httpx
 from cryptography.fernet import InvalidToken
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from spaceport.config import Delays, Settings
@@ -31,6 +30,7 @@ from spaceport.kit.db import Database, utcnow
 from spaceport.kit.json import dumps
 from spaceport.webhooks import sealed, targets
 from spaceport.webhooks.models import Webhook, WebhookDelivery
+from spaceport.webhooks.repository import WebhookRepository
 
 TIMEOUT_SECONDS = 10.0  # COMPAT §8.2: a receiver slower than this counts as failed
 
@@ -112,22 +112,18 @@ def secret_of(webhook: Webhook, settings: Settings) -> str:
 
 def earlier_attempts(session: Session, job_id: str) -> tuple[int, datetime | None]:
     """How many attempts this job recorded, and when the first one started."""
-    count, first = session.execute(
-        select(func.count(), func.min(WebhookDelivery.created_at)).where(
-            WebhookDelivery.job_id == job_id
-        )
-    ).one()
-    return int(count), first
+    return WebhookRepository(session).earlier_attempts(job_id)
 
 
 def load(database: Database, settings: Settings, job: Job) -> Delivery | None:
     """What to send, or None when the webhook is gone or disabled (nothing to do)."""
     with database.transaction(write=False) as session:
-        webhook = session.get(Webhook, job.payload["webhookId"])
-        if webhook is None or webhook.is_deleted or not webhook.enabled:
+        found_in = WebhookRepository(session)
+        webhook = found_in.get(job.payload["webhookId"])
+        if webhook is None or not webhook.enabled:
             return None
         uid = job.payload["eventUid"]
-        event = session.scalars(select(Event).where(Event.uid == uid)).first()
+        event = found_in.event(uid)
         if event is None:
             raise GiveUp(f"the event {uid} no longer exists")
         found = (webhook.id, webhook.organization_id, webhook.url, secret_of(webhook, settings))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spaceport.config import Settings
@@ -16,6 +15,7 @@ from spaceport.resources import Resource, Values
 from spaceport.webhooks import sealed, targets
 from spaceport.webhooks.errors import WebhookDisabled
 from spaceport.webhooks.models import Webhook, WebhookDelivery
+from spaceport.webhooks.repository import WebhookRepository
 from spaceport.webhooks.schemas import WebhookCreate, WebhookUpdate
 
 DELIVER: Final = "webhook.deliver"
@@ -70,7 +70,15 @@ def prepare(_session: Session, _organization_id: str, values: Values, _webhook: 
     return values
 
 
-webhooks = Resource(Webhook, "webhook", "webhooks", WebhookCreate, WebhookUpdate, prepare=prepare)
+webhooks = Resource(
+    Webhook,
+    "webhook",
+    "webhooks",
+    WebhookCreate,
+    WebhookUpdate,
+    prepare=prepare,
+    repository=WebhookRepository,
+)
 
 
 def check_target(settings: Settings, url: str | None) -> None:
@@ -114,16 +122,7 @@ def subscribers(session: Session, event: Event) -> list[Webhook]:
     """Enabled webhooks of the event's organization that existed when it happened."""
     if event.organization_id is None:
         return []
-    rows = session.scalars(
-        select(Webhook)
-        .where(
-            Webhook.organization_id == event.organization_id,
-            Webhook.enabled.is_(True),
-            Webhook.is_deleted.is_(False),
-            Webhook.created_at <= event.created_at,
-        )
-        .order_by(Webhook.created_at, Webhook.id)
-    )
+    rows = WebhookRepository(session).enabled_when(event.organization_id, event.created_at)
     return [webhook for webhook in rows if matches(webhook.events, event.event)]
 
 
@@ -135,7 +134,7 @@ def fan_out(session: Session, event: Event) -> None:
 
 # -- deliveries ---------------------------------------------------------------------------
 def event_of(session: Session, webhook: Webhook, uid: str) -> Event:
-    event = session.scalars(select(Event).where(Event.uid == uid)).first()
+    event = WebhookRepository(session).event(uid)
     if event is None or event.organization_id != webhook.organization_id:
         raise NotFound(f"Unknown event uid {uid!r}")
     return event
@@ -162,10 +161,5 @@ def delivery_answer(delivery: WebhookDelivery) -> Values:
 
 def deliveries_of(session: Session, webhook: Webhook, limit: int = 1000) -> list[Values]:
     """Attempts, newest first."""
-    rows = session.scalars(
-        select(WebhookDelivery)
-        .where(WebhookDelivery.webhook_id == webhook.id)
-        .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc())
-        .limit(limit)
-    )
+    rows = WebhookRepository(session).deliveries_of(webhook, limit)
     return [delivery_answer(row) for row in rows]

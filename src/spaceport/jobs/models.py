@@ -19,7 +19,8 @@ class Job(Base):
     __tablename__ = "jobs"
     __table_args__ = (
         Index("ix_jobs_status_run_at", "status", "run_at"),
-        # "is an earlier job of this queue unfinished?" asked for every candidate (worker.due_jobs)
+        # "is an earlier job of this queue unfinished?" asked for every candidate
+        # (jobs/repository.due_jobs)
         Index("ix_jobs_queue_status_created", "queue", "status", "created_at"),
     )
 

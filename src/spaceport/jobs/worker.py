@@ -15,17 +15,16 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, and_, exists, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Select
 
 from spaceport.config import Settings
 from spaceport.events.models import Event
 from spaceport.jobs import service
-from spaceport.jobs.models import UNFINISHED, Job
+from spaceport.jobs.models import Job
+from spaceport.jobs.repository import EVENT_BATCH, JobRepository, due_jobs, undispatched_events
 from spaceport.kit.db import Database, utcnow
 
 log = logging.getLogger(__name__)
-EVENT_BATCH = 100
 JOBS_PER_ROUND = 100  # run_once returns after this many, so a busy queue never starves events
 
 
@@ -93,7 +92,7 @@ class Worker:
         if not self.waiting(undispatched_events()):
             return 0
         with self.database.transaction() as session:
-            events = list(session.scalars(undispatched_events().with_for_update()))
+            events = JobRepository(session).undispatched_locked()
             for event in events:
                 for callback in self.tasks.event_callbacks:
                     callback(session, event)
@@ -110,8 +109,7 @@ class Worker:
             return None
         with self.database.transaction() as session:
             now = utcnow()
-            locked = due_jobs(self.kinds, now).with_for_update(skip_locked=True, of=Job)
-            job = session.scalars(locked).first()
+            job = JobRepository(session).claim_due(self.kinds, now)
             if job is None:
                 return None
             job.status = "running"
@@ -124,7 +122,7 @@ class Worker:
         """Look in a reading transaction first: an idle worker never takes the write lock
         (SQLite has one writer, DESIGN) nor row locks for nothing."""
         with self.database.transaction(write=False) as session:
-            return session.execute(query.limit(1)).first() is not None
+            return JobRepository(session).any(query)
 
     def run(self, claim: Claim) -> None:
         """Run the claimed job outside any transaction, then record how it ended."""
@@ -146,7 +144,7 @@ class Worker:
         self, claim: Claim, status: str, error: str | None = None, run_at: datetime | None = None
     ) -> None:
         with self.database.transaction() as session:
-            job = session.get(Job, claim.job.id, with_for_update=True)
+            job = JobRepository(session).locked(claim.job.id)
             if job is None or job.status != "running" or job.attempts != claim.attempt:
                 # Our lease expired and another worker took the job over: its outcome counts.
                 log.warning("job %s: lease lost, outcome %s dropped", claim.job.id, status)
@@ -163,41 +161,3 @@ def apply_outcome(job: Job, status: str, error: str | None, run_at: datetime | N
         job.run_at = run_at
     if status in ("done", "failed"):
         job.finished_at = utcnow()
-
-
-def due_jobs(kinds: Collection[str], now: datetime) -> Select[Job]:
-    """Pending jobs whose time has come and running ones whose worker died (lease expired),
-    except those queued behind an unfinished earlier job of their queue, the first one first.
-    `claim` locks it FOR UPDATE SKIP LOCKED (PostgreSQL; SQLite has one writer and no locks)."""
-    earlier = aliased(Job)
-    queued_behind = exists().where(
-        earlier.queue == Job.queue,
-        earlier.status.in_(UNFINISHED),
-        or_(
-            earlier.created_at < Job.created_at,
-            and_(earlier.created_at == Job.created_at, earlier.id < Job.id),
-        ),
-    )
-    due = or_(
-        and_(Job.status == "pending", Job.run_at <= now),
-        and_(Job.status == "running", Job.leased_until < now),
-    )
-    return (
-        select(Job)
-        .where(Job.kind.in_(sorted(kinds)), due, ~queued_behind)
-        .order_by(Job.run_at, Job.id)
-        .limit(1)
-    )
-
-
-def undispatched_events() -> Select[Event]:
-    """The oldest undispatched events. `fan_out` locks them FOR UPDATE, deliberately without
-    SKIP LOCKED: a second worker waits for the first one's batch to commit instead of fanning
-    out later events before it, so jobs are enqueued in event order (per-webhook ordering,
-    issue 6 item 2)."""
-    return (
-        select(Event)
-        .where(Event.dispatched.is_(False))
-        .order_by(Event.created_at, Event.id)
-        .limit(EVENT_BATCH)
-    )

@@ -1,0 +1,73 @@
+"""Every query of the worker: due jobs (a lease is claimed on the first), undispatched outbox
+events, and a job's row locked to record its outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from typing import Final
+
+from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from spaceport.events.models import Event
+from spaceport.jobs.models import UNFINISHED, Job
+
+EVENT_BATCH: Final = 100
+
+
+def due_jobs(kinds: Collection[str], now: datetime) -> Select[Job]:
+    """Pending jobs whose time has come and running ones whose worker died (lease expired),
+    except those queued behind an unfinished earlier job of their queue, the first one first.
+    `claim_due` locks it FOR UPDATE SKIP LOCKED (PostgreSQL; SQLite has one writer and no locks)."""
+    earlier = aliased(Job)
+    queued_behind = exists().where(
+        earlier.queue == Job.queue,
+        earlier.status.in_(UNFINISHED),
+        or_(
+            earlier.created_at < Job.created_at,
+            and_(earlier.created_at == Job.created_at, earlier.id < Job.id),
+        ),
+    )
+    due = or_(
+        and_(Job.status == "pending", Job.run_at <= now),
+        and_(Job.status == "running", Job.leased_until < now),
+    )
+    return (
+        select(Job)
+        .where(Job.kind.in_(sorted(kinds)), due, ~queued_behind)
+        .order_by(Job.run_at, Job.id)
+        .limit(1)
+    )
+
+
+def undispatched_events() -> Select[Event]:
+    """The oldest undispatched events. `undispatched_locked` locks them FOR UPDATE, deliberately
+    without SKIP LOCKED: a second worker waits for the first one's batch to commit instead of
+    fanning out later events before it, so jobs are enqueued in event order (per-webhook
+    ordering, issue 6 item 2)."""
+    return (
+        select(Event)
+        .where(Event.dispatched.is_(False))
+        .order_by(Event.created_at, Event.id)
+        .limit(EVENT_BATCH)
+    )
+
+
+class JobRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def any(self, query: Select[Job] | Select[Event]) -> bool:
+        return self.session.execute(query.limit(1)).first() is not None
+
+    def undispatched_locked(self) -> list[Event]:
+        return list(self.session.scalars(undispatched_events().with_for_update()))
+
+    def claim_due(self, kinds: Collection[str], now: datetime) -> Job | None:
+        """The next due job, locked FOR UPDATE SKIP LOCKED (PostgreSQL)."""
+        locked = due_jobs(kinds, now).with_for_update(skip_locked=True, of=Job)
+        return self.session.scalars(locked).first()
+
+    def locked(self, job_id: str) -> Job | None:
+        return self.session.get(Job, job_id, with_for_update=True)

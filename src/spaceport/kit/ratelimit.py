@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import time
 from urllib.parse import parse_qs
 
@@ -40,6 +41,12 @@ class RateLimitMiddleware:
         await self.app(scope, receive, send)
 
 
+# COMPAT §3.2: a launch code is 64 url-safe characters. Anything else (`Authorization: null`,
+# which the Node SDK sends before login) is no code: it is budgeted by address, not shared by
+# every anonymous caller, and random strings cannot each buy a fresh budget.
+LAUNCH_CODE = re.compile(r"[A-Za-z0-9_-]{64}")
+
+
 def client_key(scope: Scope) -> str:
     """The launch code's hash when there is one (COMPAT §3.1 places), else the client address."""
     code = ""
@@ -50,7 +57,7 @@ def client_key(scope: Scope) -> str:
     if not code:
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         code = query.get("access_token", [""])[0]
-    if code:
+    if LAUNCH_CODE.fullmatch(code):
         return "code:" + hashlib.sha256(code.encode()).hexdigest()
     client = scope.get("client") or ("unknown", 0)
     return f"address:{client[0]}"

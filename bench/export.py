@@ -1,5 +1,5 @@
-"""Spreadsheet export at scale (issue 5 part 4): 100,000 documents of one organization, bulk
-inserted with SQLAlchemy Core, exported to `.xlsx` through real HTTP from `spaceport serve` in
+"""Spreadsheet export at scale (reference "Exporting data"): 100,000 documents of one organization,
+bulk inserted with SQLAlchemy Core, exported to `.xlsx` through real HTTP from `spaceport serve` in
 a process of its own. Prints the seconds and the server's peak RSS (VmHWM) after a small
 export and after the full one: a flat peak shows that memory does not grow with the rows.
 

@@ -1,5 +1,5 @@
-"""Noisy neighbours (issue 15 item 6): the latency of one organization's small writes (a
-client created, one at a time) alone, while 8 clients flood another account with
+"""Noisy neighbours (one organization never waits for another): the latency of one organization's
+small writes (a client created, one at a time) alone, while 8 clients flood another account with
 wrong-password logins, and while another organization creates 5,000-line documents back to
 back.
 

@@ -1,5 +1,5 @@
-"""PDF speed (issue 5 part 5): median and p99 render time of a one-page and a five-page
-invoice, cold (cache cleared) and cached, and pages per second with concurrent requests.
+"""PDF speed (reference "Retrieve a Document PDF"): median and p99 render time of a one-page and a
+five-page invoice, cold (cache cleared) and cached, and pages per second with concurrent requests.
 
     uv run python bench/pdf.py                # SQLite
     uv run python bench/pdf.py --postgres postgresql+psycopg://postgres@127.0.0.1/postgres

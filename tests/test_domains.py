@@ -1,6 +1,6 @@
 """The one list of resources (spaceport.domains) and what is derived from it: the relation
 routes of every organization-scoped model (COMPAT §1.10) and the event model names webhooks
-subscribe to (COMPAT §8.1, §8.2)."""
+subscribe to (COMPAT §8.1, COMPAT §8.2)."""
 
 from __future__ import annotations
 

@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None, *, tasks: Tasks | None = None) -> int:
     except ValidationError as exc:  # a malformed SPACEPORT_ variable: say which, start nothing
         print(f"spaceport: invalid settings\n{settings_errors(exc)}", file=sys.stderr)
         return 2
-    except SecretKeyError as exc:  # issue 15 item 5: no key, or a weak one
+    except SecretKeyError as exc:  # the secret-key rule: no key on PostgreSQL, or a weak one
         print(f"spaceport: {exc}", file=sys.stderr)
         return 2
     from spaceport.kit import migrate
@@ -105,7 +105,8 @@ def serve_api(host: str, port: int, workers: int, embedded: Tasks | None) -> int
     import uvicorn
 
     # One embedded worker per `serve`, in a thread of this (parent) process, however many
-    # API processes uvicorn starts (issue 6 item 1); `--no-worker` leaves jobs to `worker`.
+    # API processes uvicorn starts (the worker runs jobs after their commit, DESIGN); `--no-worker`
+    # leaves jobs to `worker`.
     stop = threading.Event()
     thread = None if embedded is None else start_worker_thread(stop, embedded)
     try:

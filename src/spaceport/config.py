@@ -81,7 +81,7 @@ class Settings(BaseSettings):
     threads: int = 8  # endpoint threads per API process
     # document email and recurrence notification: seconds before the 2nd, 3rd and 4th try
     mail_retry_delays: RetryDelays = delays("60,300,1800")
-    worker_poll_seconds: float = 1.0  # how often an idle worker looks for due jobs (issue 6)
+    worker_poll_seconds: float = 1.0  # how often an idle worker looks for due jobs
     worker_lease_seconds: float = 60.0  # a claimed job whose worker died is taken again after
     # COMPAT §8.2: refuse webhook targets on loopback/private addresses unless this is set
     webhook_allow_private: bool = False

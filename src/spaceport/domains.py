@@ -42,7 +42,7 @@ RESOURCES: Final[tuple[Resource[Any], ...]] = (
 )
 
 # Models whose routes their domain writes itself (not declared as a Resource): documents and
-# their payments (COMPAT §6), organizations (COMPAT §7.1). Their event model names, and the
+# their payments (COMPAT §6.9), organizations (COMPAT §7.1). Their event model names, and the
 # relation collections of the organization-scoped ones.
 OTHER_EVENT_MODELS: Final = ("document", "payment", "organization")
 OTHER_RELATION_COLLECTIONS: Final = ("documents", "payments")

@@ -1,5 +1,6 @@
-"""The one authorization dependency (access/authorization.py): launch-code scopes (issue 15
-item 1) on every write route family, through HTTP (COMPAT §2.2: 403 in the envelope)."""
+"""The one authorization dependency (access/authorization.py): launch-code scopes
+(COMPAT §3.5: `read` only GETs) on every write route family, through HTTP (COMPAT §2.2: 403 in the
+envelope)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Access through HTTP (reference "The access object"; COMPAT §3.6, §2.2)."""
+"""Access through HTTP (reference "The access object"; COMPAT §3.6, COMPAT §2.2)."""
 
 from __future__ import annotations
 

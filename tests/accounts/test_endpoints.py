@@ -16,6 +16,7 @@ def unique_email() -> str:
     return f"rocketman-{uuid.uuid4().hex[:10]}@example.com"
 
 
+# COMPAT §1.7 (24-hex ids), COMPAT §1.9 (`custom`, ms ISO timestamps), COMPAT §3.3.
 def test_create_account_as_in_the_reference(client: TestClient) -> None:
     email = unique_email()
     response = client.post("/v1/accounts", data={"email": email, "password": "supersecret"})
@@ -110,6 +111,7 @@ def test_ttl_between_one_second_and_ten_years_or_never(client: TestClient) -> No
     )
 
 
+# COMPAT §3.1: raw `Authorization`, `Bearer`, or `?access_token=`.
 def test_launch_code_raw_bearer_or_query(client: TestClient) -> None:
     api = Api(client)
     for kwargs in (

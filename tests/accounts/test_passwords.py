@@ -1,4 +1,5 @@
-"""Passwords through HTTP (accounts/passwords.py; issue 15 items 3 and 4, COMPAT §3.3, §3.4)."""
+"""Passwords through HTTP (accounts/passwords.py; length, common passwords, no enumeration;
+COMPAT §3.3, COMPAT §3.4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Clients through HTTP (reference "Clients"; COMPAT §1.10, §1.11, §4, §5, §8.1)."""
+"""Clients through HTTP (reference "Clients"; COMPAT §1.10, COMPAT §1.11, COMPAT §4.1, COMPAT §5.1,
+COMPAT §8.1)."""
 
 from __future__ import annotations
 

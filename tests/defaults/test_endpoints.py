@@ -1,4 +1,4 @@
-"""Defaults through HTTP (reference "Defaults"; COMPAT §7.2, §1.10)."""
+"""Defaults through HTTP (reference "Defaults"; COMPAT §7.2, COMPAT §1.10)."""
 
 from __future__ import annotations
 

@@ -39,6 +39,7 @@ def belgian_vat(api: Api, org_id: str, rate: str = "21") -> dict[str, Any]:
     return next(t for t in taxes if str(t["_taxRates"][0]["rate"]) == rate)
 
 
+# COMPAT §6.5: the issuer is a snapshot of the organization at creation.
 def test_getting_started_creates_a_numbered_belgian_invoice(
     api: Api, organization: dict[str, Any]
 ) -> None:
@@ -108,6 +109,7 @@ def test_the_php_example_makes_an_estimate(api: Api, organization: dict[str, Any
     assert "dateValidTill" in estimate and "dateDue" not in estimate
 
 
+# COMPAT §6.10: smart codes replaced on read; note, signature, footer from the Defaults.
 def test_note_signature_footer_default_with_smart_codes(
     api: Api, organization: dict[str, Any]
 ) -> None:
@@ -189,11 +191,13 @@ def test_unique_id_prevents_double_issuing(api: Api, organization: dict[str, Any
     assert api.get(f"/v1/organizations/{org_id}/documents/count").json() == {"count": 1}
 
 
+# COMPAT §6.1: `type` cannot change after create.
 def test_type_cannot_change(api: Api, organization: dict[str, Any]) -> None:
     document = create(api, organization["id"], json=simple())
     assert api.put(f"/v1/documents/{document['id']}", json={"type": "estimate"}).status_code == 422
 
 
+# COMPAT §6.14: PUT and PATCH update the given properties and recompute.
 def test_update_as_in_the_reference_recomputes(api: Api, organization: dict[str, Any]) -> None:
     document = create(api, organization["id"], json=simple())
     updated = api.put(f"/v1/documents/{document['id']}", data=GETTING_STARTED).json()
@@ -202,6 +206,7 @@ def test_update_as_in_the_reference_recomputes(api: Api, organization: dict[str,
     assert patched["reference"] == "PO-7" and patched["totalWithTax"] == 2420
 
 
+# COMPAT §6.14: `POST /documents/:id/replace` replaces.
 def test_replace(api: Api, organization: dict[str, Any]) -> None:
     document = create(api, organization["id"], json=simple(reference="A"))
     replaced = api.post(
@@ -215,6 +220,8 @@ def test_replace(api: Api, organization: dict[str, Any]) -> None:
     )
 
 
+# COMPAT §6.13: an issued invoice cannot be deleted (403); the rest is soft deleted;
+# COMPAT §1.8: delete answers {"count": 1}.
 def test_delete_rules(api: Api, organization: dict[str, Any]) -> None:
     org_id = organization["id"]
     invoice = create(api, org_id, json=simple())
@@ -232,6 +239,7 @@ def test_delete_rules(api: Api, organization: dict[str, Any]) -> None:
     assert api.delete(f"/v1/documents/{draft['id']}").json() == {"count": 1}
 
 
+# COMPAT §6.13: cancel, uncancel, mark-sent; COMPAT §1.8: actions answer {"success": true}.
 def test_cancel_uncancel_mark_sent(api: Api, organization: dict[str, Any]) -> None:
     document = create(api, organization["id"], json=simple())
     url = f"/v1/documents/{document['id']}"
@@ -264,6 +272,7 @@ def test_list_filter_count_and_search(api: Api, organization: dict[str, Any]) ->
     assert len(found) == 2
 
 
+# COMPAT §6.12: another currency gets the ECB rate of the document date.
 def test_foreign_currency_gets_the_ecb_rate(api: Api, organization: dict[str, Any]) -> None:
     document = create(api, organization["id"], json=simple(currencyId="USD", date="2024-01-06"))
     rate = document["_documentConversionRate"]

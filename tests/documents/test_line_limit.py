@@ -1,4 +1,4 @@
-"""A document has at most 5,000 lines (documents/schemas.py; issue 15 item 6): beyond, a 422
+"""A document has at most 5,000 lines (documents/schemas.py; at most 5,000 lines): beyond, a 422
 naming `_documentItems` before anything is written."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Polling the outbox (issue 6 item 4): `GET /organizations/:id/events` lists the events newest
-first with their `uid`, filtered with the filter language (COMPAT §4)."""
+"""Polling the outbox (COMPAT §8.1): `GET /organizations/:id/events` lists the events newest
+first with their `uid`, filtered with the filter language (COMPAT §4.1)."""
 
 from __future__ import annotations
 

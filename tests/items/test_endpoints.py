@@ -1,4 +1,5 @@
-"""Items through HTTP (reference "Items"; COMPAT §7.3, §6.7, §4.3, §1.11, §5, §8.1)."""
+"""Items through HTTP (reference "Items"; COMPAT §7.3, COMPAT §6.7, COMPAT §4.3, COMPAT §1.11,
+COMPAT §5.1, COMPAT §8.1)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""The worker (issue 6 item 1): jobs run after their transaction commits, exactly as their
-handler says they ended; leases make a dead worker's job run again; queues keep order; the
-outbox is fanned out once per event (COMPAT §8.1)."""
+"""The worker (COMPAT §8.1, COMPAT §8.2: delivery after commit): jobs run after their transaction
+commits, exactly as their handler says they ended; leases make a dead worker's job run again;
+queues keep order; the outbox is fanned out once per event (COMPAT §8.1)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The one address check (kit/addresses.py; issue 15 item 7): through the webhook routes, and
-on the normalization itself. No test resolves a name that is not local or lets a request
+"""The one address check (kit/addresses.py; only globally routable addresses): through the webhook
+routes, and on the normalization itself. No test resolves a name that is not local or lets a request
 leave loopback: the refused addresses are never connected to."""
 
 from __future__ import annotations

@@ -55,7 +55,7 @@ def test_an_unknown_relation_is_a_400_naming_it(
 
 
 def test_known_relations_are_included(api: Api, organization: dict[str, Any]) -> None:
-    """item → taxes and price list → prices still answer (COMPAT §4.3, §7.3)."""
+    """item → taxes and price list → prices still answer (COMPAT §4.3, COMPAT §7.3)."""
     oid = organization["id"]
     tax = api.get(f"/v1/organizations/{oid}/taxes").json()[0]
     item = posted(api, f"/v1/organizations/{oid}/items", name="Rocket", **{"taxIds[0]": tax["id"]})

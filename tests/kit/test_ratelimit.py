@@ -37,8 +37,8 @@ def scope_with(authorization: bytes, address: str = "203.0.113.7") -> dict[str, 
 
 
 def test_a_value_that_is_no_launch_code_is_budgeted_by_address() -> None:
-    """COMPAT §1.12, §3.2: `Authorization: null` (the Node SDK before login) and other strings
-    that cannot be launch codes share the caller's address budget, not one global bucket."""
+    """COMPAT §1.12, COMPAT §3.2: `Authorization: null` (the Node SDK before login) and other
+    strings that cannot be launch codes share the caller's address budget, not one global bucket."""
     assert client_key(scope_with(b"null")) == "address:203.0.113.7"
     assert client_key(scope_with(b"null", "198.51.100.1")) == "address:198.51.100.1"
     assert client_key(scope_with(b"x" * 63)) == "address:203.0.113.7"

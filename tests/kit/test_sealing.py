@@ -1,5 +1,5 @@
-"""The server's secret key (kit/sealing.py; issue 15 item 5): generated once beside a SQLite
-database, refused when missing on PostgreSQL or weak, rotated with older keys listed after
+"""The server's secret key (kit/sealing.py; secrets encrypted at rest): generated once beside a
+SQLite database, refused when missing on PostgreSQL or weak, rotated with older keys listed after
 the current one; rotation keeps webhook secrets that still sign verifiable deliveries."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""COMPAT §1 and §2 on the wire."""
+"""What real clients put on the wire, and the error envelope they get: each test names its
+rule of the wire and errors chapters."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ def test_json_answers_carry_date_and_charset(client: TestClient) -> None:
     assert response.headers["date"].endswith("GMT")
 
 
+# COMPAT §2.1: every error body is the LoopBack envelope.
 def test_unknown_route_is_a_404_envelope(client: TestClient) -> None:
     response = client.get("/v1/nothing-here")
     assert response.status_code == 404
@@ -53,6 +55,7 @@ def test_a_json_array_body_is_400(api: Api) -> None:
     assert response.status_code == 400
 
 
+# COMPAT §1.2: multipart bodies are decoded with the `qs` rules, like form bodies.
 def test_multipart_body_with_bracket_keys(api: Api) -> None:
     response = api.post(
         f"/v1/accounts/{api.account_id}/organizations",
@@ -66,6 +69,7 @@ def test_multipart_body_with_bracket_keys(api: Api) -> None:
     assert response.json()["name"] == "Multipart Agency" and response.json()["custom"] == {"a": "1"}
 
 
+# COMPAT §1.2: bracket keys may arrive percent-encoded.
 def test_percent_encoded_bracket_keys(api: Api, organization: dict[str, Any]) -> None:
     oid = organization["id"]
     url = f"/v1/organizations/{oid}/defaults?filter%5Bwhere%5D%5Bname%5D=currencyId"
@@ -81,6 +85,7 @@ def test_filter_as_a_json_string(api: Api, organization: dict[str, Any]) -> None
     assert [d["name"] for d in response.json()] == ["a"]
 
 
+# COMPAT §1.3: a GET may carry `{}` or a filter in a JSON body.
 def test_get_with_a_json_body(api: Api, organization: dict[str, Any]) -> None:
     oid = organization["id"]
     api.post(f"/v1/organizations/{oid}/defaults", data={"name": "a", "value": "1"})
@@ -123,6 +128,7 @@ def test_docs_are_served(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
 
 
+# COMPAT §1.5: JSON answers carry a Date header (COMPAT §1.12: exactly one).
 def test_exactly_one_date_header_from_a_real_server(live_server: LiveServer) -> None:
     """COMPAT §1.12: uvicorn is told not to add a second Date to the app's."""
     response = httpx.get(f"{live_server.url}/health")

@@ -98,7 +98,7 @@ def test_get_list_count_update_and_delete(api: Api, organization: dict[str, Any]
     assert api.get(f"/v1/orders/{order['id']}").status_code == 404
     assert api.get(f"/v1/organizations/{oid}/orders/count").json() == {"count": 1}
     deleted = api.get(f"/v1/organizations/{oid}/orders", params={"filter[deleted]": "true"})
-    assert {o["id"] for o in deleted.json()} == {order["id"], other["id"]}  # COMPAT §5
+    assert {o["id"] for o in deleted.json()} == {order["id"], other["id"]}  # COMPAT §5.1
 
 
 def test_form_encoded_orders_are_coerced(api: Api, organization: dict[str, Any]) -> None:

@@ -1,5 +1,5 @@
 """PDFs and images through HTTP (reference "Retrieve a Document PDF", "Upload Logo or
-Signature image"; COMPAT §1.11; issue 5 parts 1, 2 and 5)."""
+Signature image"; COMPAT §1.11)."""
 
 from __future__ import annotations
 

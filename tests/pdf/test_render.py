@@ -1,5 +1,5 @@
-"""The renderer without HTTP: every word and amount localized, the parts of issue 5 part 1,
-and PNG previews of each template for a person to look at (artifacts/pdf/)."""
+"""The renderer without HTTP: every word and amount localized, the parts of reference "Retrieve a
+Document PDF", and PNG previews of each template for a person to look at (artifacts/pdf/)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Price lists and prices through HTTP, and the price a client pays (COMPAT §7.6, §1.1,
-§1.10, §4, §5, §8.1)."""
+"""Price lists and prices through HTTP, and the price a client pays (COMPAT §7.6, COMPAT §1.1,
+COMPAT §1.10, COMPAT §4.1, COMPAT §5.1, COMPAT §8.1)."""
 
 from __future__ import annotations
 

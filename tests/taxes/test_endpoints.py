@@ -1,5 +1,5 @@
-"""Taxes through HTTP and the rate lookups documents use (reference "Taxes"; COMPAT §7.4, §6.7,
-§5, §8.1)."""
+"""Taxes through HTTP and the rate lookups documents use (reference "Taxes"; COMPAT §7.4,
+COMPAT §6.7, COMPAT §5.1, COMPAT §8.1)."""
 
 from __future__ import annotations
 
@@ -78,6 +78,7 @@ def test_name_and_tax_rates_are_required(api: Api, organization: dict[str, Any])
     assert "_taxRates.0.rate" in messages(no_rate)
 
 
+# COMPAT §1.9: `custom` is a free JSON object.
 def test_flags_and_custom_as_given(api: Api, organization: dict[str, Any]) -> None:
     tax = create_gst(
         api,

@@ -1,4 +1,4 @@
-"""Units through HTTP (COMPAT §7.6, §1.10, §4, §5, §8.1)."""
+"""Units through HTTP (COMPAT §7.6, COMPAT §1.10, COMPAT §4.1, COMPAT §5.1, COMPAT §8.1)."""
 
 from __future__ import annotations
 

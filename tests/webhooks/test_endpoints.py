@@ -1,5 +1,6 @@
-"""Webhooks through the API (reference "Webhooks"; COMPAT §8.2, §5, §1.10): the reference's
-examples, validation of `url` and `events`, the secret answered once, refused targets."""
+"""Webhooks through the API (reference "Webhooks"; COMPAT §8.2, COMPAT §5.1, COMPAT §1.10): the
+reference's examples, validation of `url` and `events`, the secret answered once, refused
+targets."""
 
 from __future__ import annotations
 

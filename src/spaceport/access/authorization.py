@@ -49,7 +49,7 @@ def valid(token: AccessToken | None, purpose: str) -> bool:
         return True
     try:
         return token.created + timedelta(seconds=token.ttl) > utcnow()
-    except OverflowError:  # a code stored before lifetimes were bounded (issue 15 item 2)
+    except OverflowError:  # stored before lifetimes were bounded (1 s to 10 years, or -1)
         return True
 
 
@@ -136,8 +136,8 @@ def _calls(dependant: Dependant) -> set[Any]:
 
 def authenticate_first(routers: Iterable[APIRouter]) -> None:
     """Every route that resolves the caller does so before anything else (its body, its
-    upload): a code without the right gets its 401 or 403 (issue 15 item 1), not a 422 about
-    a body it may not send. Idempotent: the first dependency is then the caller."""
+    upload): a code without the right gets its 401 or 403 (scopes: `read` only GETs), not a 422
+    about a body it may not send. Idempotent: the first dependency is then the caller."""
     callers = (current_caller, optional_caller)
     for router in routers:
         for route in router.routes:

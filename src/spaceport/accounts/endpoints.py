@@ -1,4 +1,4 @@
-"""Accounts (reference "Accounts"; COMPAT §3)."""
+"""Accounts (reference "Accounts"; COMPAT §3.1 through COMPAT §3.6)."""
 
 from __future__ import annotations
 
@@ -39,8 +39,8 @@ async def create_account(
     settings: SettingsDep,
     data: AccountCreate = body_of(AccountCreate),
 ) -> Any:
-    """Hashed first, outside the write turn (issue 15 item 6), whether the email is taken or
-    not (item 4: the same time either way)."""
+    """Hashed first, outside the write turn (slow work never holds the write turn), whether the
+    email is taken or not (item 4: the same time either way)."""
     if launch_code(request) is None and not settings.open_signup:
         raise Forbidden("Sign-up is closed on this server")
     password_hash = await passwords.hash_password(data.password)
@@ -61,7 +61,7 @@ async def log_in(
     settings: SettingsDep,
     data: Login = body_of(Login),
 ) -> Any:
-    """Issue 15 items 4 and 6, issue 16 item 4: rate-limited per email and per address; the
+    """No enumeration, slow work outside the write turn, rate-limited per email and per address; the
     password is verified (against a dummy hash for an unknown email) outside transactions."""
     attempts(request, settings).hit("login", attempt_keys(request, data.email))
     found = await read_phase(request, partial(service.credentials, email=data.email))
@@ -103,7 +103,7 @@ async def request_reset(
     data: ResetRequest = body_of(ResetRequest),
 ) -> Response:
     """COMPAT §3.4: always 204, so nobody learns which emails have accounts; one write
-    transaction either way (issue 15 item 4); rate-limited like login (issue 16 item 4)."""
+    transaction either way (no enumeration, COMPAT §3.4); rate-limited like login."""
     attempts(request, settings).hit("reset", attempt_keys(request, data.email))
 
     def issue(session: Session) -> None:
@@ -120,8 +120,8 @@ async def request_reset(
 async def reset_password(
     request: Request, background: BackgroundTasks, data: ResetPassword = body_of(ResetPassword)
 ) -> Response:
-    """The emailed token, single-use; the new password ends every launch code (issue 15
-    item 3). The token is checked before the hash is made, and again when it is spent."""
+    """The emailed token, single-use; the new password ends every launch code
+    (COMPAT §3.4). The token is checked before the hash is made, and again when it is spent."""
     code = launch_code(request)
     await read_phase(request, partial(service.redeemable, code=code, purpose="reset"))
     password_hash = await passwords.hash_password(data.password)
@@ -138,7 +138,8 @@ async def reset_password(
 async def change_password(
     request: Request, background: BackgroundTasks, data: ChangePassword = body_of(ChangePassword)
 ) -> Response:
-    """Every other launch code of the account ends (issue 15 item 3); the caller's stays."""
+    """Every other launch code of the account ends (a new password revokes them); the caller's
+    stays."""
     caller = await read_phase(request, partial(caller_of, request=request))
     current = caller.account.password_hash
     if not await passwords.verify_password(current, data.old_password):
@@ -156,7 +157,7 @@ async def change_password(
 
 
 def attempts(request: Request, settings: Settings) -> KeyedLimits:
-    """The process's login and reset budgets (issue 16 item 4), made once per settings."""
+    """The process's login and reset budgets (per email and per address), made once per settings."""
     limits = {
         "email": settings.login_rate_limit_email,
         "address": settings.login_rate_limit_address,

@@ -1,4 +1,4 @@
-"""The account notifications: password reset and email verification (COMPAT §3.4, §3.5)."""
+"""The account notifications: password reset and email verification (COMPAT §3.4, COMPAT §3.5)."""
 
 from __future__ import annotations
 

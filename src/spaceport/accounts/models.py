@@ -1,4 +1,4 @@
-"""Accounts and their launch codes (COMPAT §3)."""
+"""Accounts and their launch codes (COMPAT §3.2, COMPAT §3.3)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ class Account(Model):
     )
 
 
-# Launch-code scopes (issue 15 item 1): `read` allows GET and HEAD only, `write` everything
+# Launch-code scopes (COMPAT §3.5): `read` allows GET and HEAD only, `write` everything
 # the account may do; a code without scopes has all rights of its account.
 READ_SCOPE = "read"
 SCOPES = (READ_SCOPE, "write")

@@ -10,7 +10,7 @@ from spaceport.kit.schemas import ApiModel, Custom
 
 TWO_MONTHS = 60 * 24 * 3600  # COMPAT §3.2: the default ttl, in seconds
 NEVER = -1  # COMPAT §3.2: a launch code that never expires
-TEN_YEARS = 3653 * 24 * 3600  # the longest lifetime (issue 15 item 2), leap days included
+TEN_YEARS = 3653 * 24 * 3600  # the longest lifetime (lifetimes are bounded), leap days included
 
 
 def _lifetime(ttl: int) -> int:

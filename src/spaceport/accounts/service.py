@@ -1,4 +1,4 @@
-"""Sign up, log in, launch codes, passwords (COMPAT §3)."""
+"""Sign up, log in, launch codes, passwords (COMPAT §3.1 through COMPAT §3.6)."""
 
 from __future__ import annotations
 

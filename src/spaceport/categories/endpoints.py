@@ -1,5 +1,5 @@
-"""Categories (COMPAT §7.6, §1.10, §5, §8.1) and the categories a document is booked to:
-`POST|GET /v1/documents/:id/documentCategories` and `/v1/documentCategories/:id`."""
+"""Categories (COMPAT §7.6, COMPAT §1.10, COMPAT §5.1, COMPAT §8.1) and the categories a document is
+booked to: `POST|GET /v1/documents/:id/documentCategories` and `/v1/documentCategories/:id`."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from spaceport.kit.db import Model, SoftDeleted
 class Category(Model, SoftDeleted):
     __tablename__ = "categories"
     # `alias` is unique among the organization's live categories: checked by the service,
-    # since a deleted category keeps its row (COMPAT §5) and must not block the alias.
+    # since a deleted category keeps its row (COMPAT §5.1) and must not block the alias.
     __table_args__ = (Index("ix_categories_organization_alias", "organization_id", "alias"),)
 
     organization_id: Mapped[str] = mapped_column(String(24), ForeignKey("organizations.id"))

@@ -1,4 +1,4 @@
-"""Clients (reference "Clients"; COMPAT §1.10, §1.11, §5, §8.1)."""
+"""Clients (reference "Clients"; COMPAT §1.10, COMPAT §1.11, COMPAT §5.1, COMPAT §8.1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Clients: the organization's customers (reference "Clients"; COMPAT §5 soft delete)."""
+"""Clients: the organization's customers (reference "Clients"; COMPAT §5.1 soft delete)."""
 
 from __future__ import annotations
 

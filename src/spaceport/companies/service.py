@@ -36,7 +36,7 @@ def answer(company: Company) -> dict[str, Any]:
 
 
 def list_companies(session: Session, flt: listing.Filter) -> list[Company]:
-    """GET /v1/companies: the filter language over the directory (COMPAT §4), one page."""
+    """GET /v1/companies: the filter language over the directory (COMPAT §4.1), one page."""
     limit = min(flt.limit or LIST_LIMIT, LIST_MAX)
     return listing.find_all(session, Company, [], replace(flt, limit=limit))
 

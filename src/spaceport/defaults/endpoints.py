@@ -1,4 +1,4 @@
-"""Defaults (reference "Defaults"; COMPAT §7.2, §1.10 relation routes)."""
+"""Defaults (reference "Defaults"; COMPAT §7.2, COMPAT §1.10 relation routes)."""
 
 from spaceport.defaults.service import defaults
 

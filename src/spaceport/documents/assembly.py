@@ -1,5 +1,6 @@
-"""What goes into a document: its client (COMPAT §6.4), its issuer (§6.5), its lines with
-saved items and price lists (§6.6) and their taxes (§6.7), and the totals (§6.8)."""
+"""What goes into a document: its client (COMPAT §6.4), its issuer (COMPAT §6.5), its lines
+with saved items and price lists (COMPAT §6.6) and their taxes (COMPAT §6.7), and the totals
+(COMPAT §6.8)."""
 
 from __future__ import annotations
 
@@ -45,7 +46,8 @@ ITEM_LOADED = ("name", "description", "unit", "price", "priceGross")
 
 
 def snapshot(source: dict[str, Any], keys: Sequence[str], given: dict[str, Any]) -> dict[str, Any]:
-    """An embedded copy: the source's keys, then the caller's, and a UUID of its own (§1.7)."""
+    """An embedded copy: the source's keys, then the caller's, and a UUID of its own
+    (COMPAT §1.7)."""
     copied = {key: source[key] for key in keys if key in source}
     return {"id": new_uuid(), **copied, **given}
 
@@ -99,7 +101,7 @@ def issuer_snapshot(
     return snapshot(source, ISSUER_KEYS, given.given_api() if given else {})
 
 
-# -- lines (COMPAT §6.6, §6.7) ---------------------------------------------------------------
+# -- lines (COMPAT §6.6, COMPAT §6.7) -------------------------------------------------------------
 
 
 class LineContext:

@@ -1,5 +1,6 @@
 """The organization's Defaults a document use case needs, read once into a typed value
-(COMPAT §7.2 names them; COMPAT §6.3, §6.8, §6.10 and §6.12 say what each one does)."""
+(COMPAT §7.2 names them; COMPAT §6.3, COMPAT §6.8, COMPAT §6.10 and COMPAT §6.12 say what each one
+does)."""
 
 from __future__ import annotations
 

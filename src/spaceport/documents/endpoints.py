@@ -1,4 +1,4 @@
-"""Documents (reference "Documents"; COMPAT §6)."""
+"""Documents (reference "Documents"; COMPAT §6.1 through COMPAT §6.14)."""
 
 from __future__ import annotations
 

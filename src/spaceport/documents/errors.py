@@ -1,4 +1,4 @@
-"""The rules of documents and their payments, each a named error (COMPAT §2 renders them)."""
+"""The rules of documents and their payments, each a named error (COMPAT §2.1 renders them)."""
 
 from __future__ import annotations
 

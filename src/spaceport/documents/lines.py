@@ -1,4 +1,4 @@
-"""A document's lines and their taxes as typed values (COMPAT §6.6, §6.7, §6.8).
+"""A document's lines and their taxes as typed values (COMPAT §6.6, COMPAT §6.7, COMPAT §6.8).
 
 They are stored in the same JSON columns (`_documentItems`, each with `_documentItemTaxes`) in
 the same shape, so the filter language's JSON paths (`_documentItems.name`) still work; only the

@@ -1,4 +1,4 @@
-"""Documents: invoices, estimates, advances, credit notes and delivery notes (COMPAT §6)."""
+"""Documents: invoices, estimates, advances, credit notes and delivery notes (COMPAT §6.1)."""
 
 from __future__ import annotations
 

@@ -32,7 +32,7 @@ def references(session: Session, document: Document) -> list[str]:
 
 
 def printable(session: Session, document_id: str) -> Document:
-    """The live document whose PDF is asked for (COMPAT §5: a deleted one is gone)."""
+    """The live document whose PDF is asked for (COMPAT §5.1: a deleted one is gone)."""
     document = repository.live(session, document_id)
     if document is None:
         raise NotFound(f"Unknown document id {document_id!r}")

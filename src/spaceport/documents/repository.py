@@ -18,7 +18,7 @@ from spaceport.recurrences.models import Recurrence
 
 
 def live(session: Session, document_id: str) -> Document | None:
-    """The document with this id unless it was deleted (COMPAT §5), whatever its organization
+    """The document with this id unless it was deleted (COMPAT §5.1), whatever its organization
     (the caller's access to it is checked after)."""
     document = session.get(Document, document_id)
     return None if document is None or document.is_deleted else document

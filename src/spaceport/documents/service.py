@@ -1,4 +1,4 @@
-"""Documents: create, change, replace, cancel, delete (COMPAT §6)."""
+"""Documents: create, change, replace, cancel, delete (COMPAT §6.1 through COMPAT §6.14)."""
 
 from __future__ import annotations
 
@@ -190,8 +190,8 @@ def is_unique_number(
 def referenced_documents(
     session: Session, organization_id: str, ids: list[str] | None
 ) -> list[str]:
-    """issue 16 point 4: every id in `documentIds` names a document of the same organization
-    (422 otherwise, revealing nothing about other organizations)."""
+    """No reference across organizations: every id in `documentIds` names a document of the same
+    organization (422 otherwise, revealing nothing about other organizations)."""
     given = ids or []
     found = repository.ids_in_organization(session, organization_id, given)
     unknown = next((i for i in given if i not in found), None)

@@ -1,4 +1,4 @@
-"""Polling the outbox (issue 6 item 4): scheduled triggers (viaSocket, Zapier, n8n) list an
+"""Polling the outbox (COMPAT §8.1): scheduled triggers (viaSocket, Zapier, n8n) list an
 organization's events, newest first, and deduplicate by `uid` (COMPAT §8.2)."""
 
 from __future__ import annotations

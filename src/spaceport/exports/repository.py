@@ -1,5 +1,5 @@
 """Every query of the export: the organization's live rows of a model that match `where`
-(COMPAT §4.1, §5.1), streamed in batches, and the names of the taxes documents used."""
+(COMPAT §4.1, COMPAT §5.1), streamed in batches, and the names of the taxes documents used."""
 
 from __future__ import annotations
 

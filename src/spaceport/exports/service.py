@@ -1,4 +1,4 @@
-"""Spreadsheet export (reference "Exporting data"; issue 5 part 4): one `.xlsx` row per
+"""Spreadsheet export (reference "Exporting data"): one `.xlsx` row per
 instance of the organization that matches `where`, typed cells, readable headers, and for
 documents their totals per tax rate.
 
@@ -140,7 +140,7 @@ def sheet_of(kind: Any) -> Sheet:
     return SHEETS[kind]
 
 
-# -- which rows: the organization's live instances that match `where` (COMPAT §4.1, §5) -----
+# -- which rows: the organization's live instances that match `where` (COMPAT §4.1, COMPAT §5.1) --
 
 
 def conditions(

@@ -1,4 +1,5 @@
-"""Items (reference "Items"; COMPAT §7.3, §1.10 relation routes, §1.11 search aliases)."""
+"""Items (reference "Items"; COMPAT §7.3, COMPAT §1.10 relation routes, COMPAT §1.11 search
+aliases)."""
 
 from __future__ import annotations
 

@@ -73,7 +73,7 @@ def describe(ref: ItemTaxRef) -> str:
 
 
 def matched_tax(book: Sequence[Tax], ref: ItemTaxRef, on: date) -> Tax | None:
-    """COMPAT §7.3, §6.7: by id, else by rate in force on `on`, else by classification."""
+    """COMPAT §7.3, COMPAT §6.7: by id, else by rate in force on `on`, else by classification."""
     if ref.tax_id:
         return next((tax for tax in book if tax.id == ref.tax_id), None)
     return taxes.match_in(book, rate=ref.rate, classification=ref.classification, on=on)

@@ -45,7 +45,7 @@ def undispatched_events() -> Select[Event]:
     """The oldest undispatched events. `undispatched_locked` locks them FOR UPDATE, deliberately
     without SKIP LOCKED: a second worker waits for the first one's batch to commit instead of
     fanning out later events before it, so jobs are enqueued in event order (per-webhook
-    ordering, issue 6 item 2)."""
+    ordering per webhook, COMPAT §8.2)."""
     return (
         select(Event)
         .where(Event.dispatched.is_(False))

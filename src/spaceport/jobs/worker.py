@@ -88,7 +88,7 @@ class Worker:
 
     def fan_out(self) -> int:
         """Hand a batch of undispatched events to the event callbacks and mark them
-        dispatched in the same transaction: each event is fanned out exactly once (§8.1)."""
+        dispatched in the same transaction: each event is fanned out exactly once (COMPAT §8.1)."""
         if not self.waiting(undispatched_events()):
             return 0
         with self.database.transaction() as session:

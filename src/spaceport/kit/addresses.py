@@ -1,5 +1,6 @@
 """Where the server may send an HTTP request on a user's behalf (webhooks, flows' HTTP
-requests, connections): the one check against server-side request forgery (issue 15 item 7).
+requests, connections): the one check against server-side request forgery (only globally routable
+addresses).
 
 Host names are normalized first (case, trailing dot, IPv4 in its short and numeric forms,
 IPv4-mapped, 6to4 and NAT64 IPv6), then every address they resolve to must be globally

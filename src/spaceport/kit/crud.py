@@ -10,7 +10,7 @@ URL collection `clients`), its request schemas and three typed hooks:
   `(session, instances) -> {instance id: value}`; any other name is a 400 that names it.
 
 Create, update and delete record their event in the same transaction (COMPAT §8.1); delete is
-soft where the model is soft deleted (COMPAT §5). What binds the mechanism to the application —
+soft where the model is soft deleted (COMPAT §5.1). What binds the mechanism to the application —
 the event recorder and the authorization dependency — is a `Binding` that a subclass sets once
 (`spaceport.resources.Resource`), so this module keeps no domain words."""
 

@@ -78,7 +78,7 @@ class Money(TypeDecorator[Decimal]):
     """An exact amount, stored as a whole number of ten-thousandths on every engine.
 
     SQLite has no decimal type (NUMERIC becomes a float), so money is fixed-point integers:
-    exact, summable and ordered alike on SQLite and PostgreSQL (COMPAT §1.6, §4.1)."""
+    exact, summable and ordered alike on SQLite and PostgreSQL (COMPAT §1.6, COMPAT §4.1)."""
 
     impl = BigInteger
     cache_ok = True
@@ -147,7 +147,8 @@ class Base(DeclarativeBase):
 
 
 class Model(Base):
-    """Top-level models: `id` (24 hex), `custom`, `createdAt`, `updatedAt` (COMPAT §1.7, §1.9)."""
+    """Top-level models: `id` (24 hex), `custom`, `createdAt`, `updatedAt` (COMPAT §1.7,
+    COMPAT §1.9)."""
 
     __abstract__ = True
 
@@ -158,7 +159,7 @@ class Model(Base):
 
 
 class SoftDeleted:
-    """COMPAT §5: a delete sets `_isDeleted`, `deletedAt` and `deletedId`; the row stays."""
+    """COMPAT §5.1: a delete sets `_isDeleted`, `deletedAt` and `deletedId`; the row stays."""
 
     is_deleted: Mapped[bool] = mapped_column(default=False, info={"api": "_isDeleted"})
     deleted_at: Mapped[datetime | None] = mapped_column(default=None)

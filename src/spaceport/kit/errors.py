@@ -1,4 +1,5 @@
-"""Domain errors with their status codes, rendered once in LoopBack's envelope (COMPAT §2)."""
+"""Domain errors with their status codes, rendered once in LoopBack's envelope
+(COMPAT §2.1, COMPAT §2.2)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """JSON on the wire: orjson, Decimals as exact numbers, ISO dates with milliseconds
-(COMPAT §1.5, §1.6)."""
+(COMPAT §1.5, COMPAT §1.6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""List and count endpoints: the filter language applied in SQL (COMPAT §4)."""
+"""List and count endpoints: the filter language applied in SQL (COMPAT §4.1, COMPAT §4.5)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Money arithmetic: the only places where amounts, quantities and rates are cut or rounded
-(DESIGN: "cut and rounded only by the functions in kit/money"; COMPAT §1.6, §6.8).
+(DESIGN: "cut and rounded only by the functions in kit/money"; COMPAT §1.6, COMPAT §6.8).
 
 Every function takes and returns `Decimal`; a float in a money path is a bug."""
 

@@ -64,8 +64,8 @@ def client_key(scope: Scope) -> str:
 
 
 class KeyedLimits:
-    """Budgets per key of one kind of attempt (a login, a reset: issue 16 item 4), in the
-    same storage as the middleware (memory, or Redis shared by every process)."""
+    """Budgets per key of one kind of attempt (a login, a reset: limited per email and per
+    address), in the same storage as the middleware (memory, or Redis shared by every process)."""
 
     def __init__(self, limits: dict[str, str], storage_uri: str | None = None) -> None:
         self.items = {kind: parse(limit) for kind, limit in limits.items()}

@@ -47,7 +47,7 @@ def is_live(instance: object | None) -> bool:
 
 
 def live(instance: T | None, what: str) -> T:
-    """COMPAT §5: a soft-deleted instance is gone for every route by id (404)."""
+    """COMPAT §5.1: a soft-deleted instance is gone for every route by id (404)."""
     if instance is None or not is_live(instance):
         raise NotFound(f"Unknown {what} id")
     return instance
@@ -115,8 +115,9 @@ class Repository(Generic[M]):
         return {row.id: row for row in self.all(stmt)}
 
     def find(self, flt: Filter, *conditions: ColumnElement[bool]) -> list[M]:
-        """The rows matching `conditions` and the filter language (COMPAT §4): its where,
-        order, limit, skip and `deleted` (soft-deleted rows only when it asks, COMPAT §4.5)."""
+        """The rows matching `conditions` and the filter language (COMPAT §4.1, COMPAT §4.2):
+        its where, order, limit, skip and `deleted` (soft-deleted rows only when it asks,
+        COMPAT §4.5)."""
         stmt = apply_filter(select(self.model).where(*conditions), flt, self.model, self.dialect)
         return self.all(stmt)
 

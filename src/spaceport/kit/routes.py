@@ -3,10 +3,10 @@
 `router(resource, only=...)` serves, for the names in `only`:
 
 - `create`: `POST /v1/organizations/:id/<collection>`
-- `find`, `count`: `GET /v1/organizations/:id/<collection>` and `/count` (COMPAT §4)
+- `find`, `count`: `GET /v1/organizations/:id/<collection>` and `/count` (COMPAT §4.1, COMPAT §4.5)
 - `get`: `GET /v1/<collection>/:id` (`filter[include]`, `filter[fields]`)
 - `update`: `PUT` and `PATCH /v1/<collection>/:id`, both a partial update (COMPAT §1.10)
-- `delete`: `DELETE /v1/<collection>/:id`, soft where the model is (COMPAT §5)
+- `delete`: `DELETE /v1/<collection>/:id`, soft where the model is (COMPAT §5.1)
 
 `children(resource, parent, ...)` serves a resource that belongs to another under the parent's
 path (`/v1/pricelists/:id/prices`, `/v1/documents/:id/recurrences`): `create` sets the parent's

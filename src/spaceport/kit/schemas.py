@@ -33,7 +33,7 @@ class ApiModel(BaseModel):
         return value
 
     def given(self) -> dict[str, Any]:
-        """Only the properties the caller sent, by attribute name (partial update, §1.10)."""
+        """Only the properties the caller sent, by attribute name (partial update, COMPAT §1.10)."""
         return {name: getattr(self, name) for name in self.model_fields_set}
 
     def given_with_defaults(self) -> dict[str, Any]:

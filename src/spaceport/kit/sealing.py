@@ -1,4 +1,4 @@
-"""Secrets at rest under the server's secret key (issue 15 item 5).
+"""Secrets at rest under the server's secret key (secrets encrypted at rest, never answered).
 
 `SPACEPORT_SECRET_KEY` is the current key, optionally followed by older keys, comma-separated:
 everything is sealed under the current key (Fernet, key derived with HKDF) and opened with any

@@ -8,8 +8,8 @@ writer that waits for the database's write lock (SQLite) or a row lock (the numb
 counter on PostgreSQL) never holds a worker thread that the lock's holder needs to commit.
 Other processes still write in parallel on PostgreSQL.
 
-An endpoint with slow steps that need no database (a password hash, issue 15 item 6) does
-not take `Db`: it runs its database work in `read_phase` and `write_phase`, each a short
+An endpoint with slow steps that need no database (a password hash: slow work never holds the write
+turn) does not take `Db`: it runs its database work in `read_phase` and `write_phase`, each a short
 transaction of its own (the write in the turn), and its slow steps between them."""
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""What real Space Invoices clients put on the wire (COMPAT §1): case-insensitive routes,
-trailing slashes, the Date header, and bodies and queries decoded with Node's `qs` rules."""
+"""What real Space Invoices clients put on the wire (COMPAT §1.1 through COMPAT §1.14):
+case-insensitive routes, trailing slashes, the Date header, and bodies and queries decoded
+with Node's `qs` rules."""
 
 from __future__ import annotations
 
@@ -84,7 +85,7 @@ class WireMiddleware:
     routes reach the model's own route (for the `relations` collections), and a POST to
     `/v1/<models>/:id` is a PATCH.
     COMPAT §1.2.1: multipart labelled as form-urlencoded is read as multipart. COMPAT §1.5 and
-    §1.12: every answer has exactly one Date header (the .NET SDK fails without it; the
+    COMPAT §1.12: every answer has exactly one Date header (the .NET SDK fails without it; the
     server is told not to add its own: `date_header=False` in `cli.serve_api`)."""
 
     def __init__(
@@ -133,7 +134,7 @@ class WireMiddleware:
 
 
 def with_date(send: Send) -> Send:
-    """COMPAT §1.5, §1.12: exactly one Date header on every answer."""
+    """COMPAT §1.5, COMPAT §1.12: exactly one Date header on every answer."""
 
     async def send_with_date(message: Message) -> None:
         if message["type"] == "http.response.start":

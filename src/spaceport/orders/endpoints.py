@@ -1,4 +1,5 @@
-"""Orders (COMPAT §7.6, §1.10, §5, §8.1): the shared resource routes and the conversion."""
+"""Orders (COMPAT §7.6, COMPAT §1.10, COMPAT §5.1, COMPAT §8.1): the shared resource routes and the
+conversion."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ class OrganizationFields(PartyFields):
 
 class OrganizationCreate(OrganizationFields):
     name: str = Field(min_length=1)
-    # "country any required" in the reference: free text, matched but never rejected (§7.1)
+    # "country any required" in the reference: free text, matched but never rejected (COMPAT §7.1)
     country: Any
     custom: Custom
 

@@ -1,4 +1,4 @@
-"""Logo and signature images (reference "Upload Logo or Signature image"; issue 5 part 2):
+"""Logo and signature images (reference "Upload Logo or Signature image"):
 PNG, JPEG, SVG and WebP up to 2 MB, recognized by their bytes, never by a declared type."""
 
 from __future__ import annotations

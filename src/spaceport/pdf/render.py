@@ -1,4 +1,4 @@
-"""A document as PDF bytes (reference "Retrieve a Document PDF"; issue 5 parts 1 and 5).
+"""A document as PDF bytes (reference "Retrieve a Document PDF").
 
 Python prepares every word and number already localized (Babel, `labels.py`); the typst
 templates only lay them out. The data reaches typst as JSON in `sys.inputs.data`, images as
@@ -409,7 +409,7 @@ def render(source: Source) -> bytes:
     return pdf
 
 
-# -- the cache (issue 5 part 5) ---------------------------------------------------------------
+# -- the cache (an unchanged document renders once) -----------------------------------------------
 
 
 def cache_key(source: Source) -> str:

@@ -1,4 +1,4 @@
-"""Price lists and prices (COMPAT §7.6, §1.10, §5, §8.1).
+"""Price lists and prices (COMPAT §7.6, COMPAT §1.10, COMPAT §5.1, COMPAT §8.1).
 
 `/v1/organizations/:id/priceLists` (+ `/count`) and `/v1/priceLists/:id` come from `Resource`;
 a price belongs to a list, so it is created, listed and counted under it,

@@ -220,7 +220,7 @@ def generate_next(session: Session, recurrence_id: str) -> bool:
     fresh = document is None
     if document is None:
         data = copy_of(original, date.fromisoformat(entry["date"]))
-        data.draft = recurrence.save_as_draft and original.type == "invoice"  # drafts: §6.2
+        data.draft = recurrence.save_as_draft and original.type == "invoice"  # drafts: COMPAT §6.2
         data.unique_id = unique_id
         document = documents.create(
             session, organization, recurrence.account_id or original.account_id or "", data

@@ -1,4 +1,4 @@
-"""Taxes (reference "Taxes"; COMPAT §7.4, §1.10 relation routes)."""
+"""Taxes (reference "Taxes"; COMPAT §7.4, COMPAT §1.10 relation routes)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The rules of taxes, each a named error (COMPAT §2 renders them)."""
+"""The rules of taxes, each a named error (COMPAT §2.1 renders them)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Taxes and the one answer to "the rate of this tax in force on date D" (COMPAT §6.7, §7.4)."""
+"""Taxes and the one answer to "the rate of this tax in force on date D" (COMPAT §6.7,
+COMPAT §7.4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Units (COMPAT §7.6, §1.10, §5, §8.1)."""
+"""Units (COMPAT §7.6, COMPAT §1.10, COMPAT §5.1, COMPAT §8.1)."""
 
 from spaceport.units.service import units
 

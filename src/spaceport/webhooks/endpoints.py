@@ -1,5 +1,5 @@
-"""Webhooks (reference "Webhooks"; COMPAT §8.2, §1.10, §5): the shared CRUD routes, with
-create and update checking the target and create answering the secret once, and the
+"""Webhooks (reference "Webhooks"; COMPAT §8.2, COMPAT §1.10, COMPAT §5.1): the shared CRUD routes,
+with create and update checking the target and create answering the secret once, and the
 deliveries: `GET /webhooks/:id/deliveries`, `POST /webhooks/:id/deliveries/:uid/redeliver`."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""Where a webhook may post: the server's one address check (kit/addresses.py, issue 15
-item 7), at create and update, and again at every delivery on the address the request then
-connects to; `SPACEPORT_WEBHOOK_ALLOW_PRIVATE` lifts it (COMPAT §8.2)."""
+"""Where a webhook may post: the server's one address check (kit/addresses.py: only
+globally routable addresses), at create and update, and again at every delivery on the address the
+request then connects to; `SPACEPORT_WEBHOOK_ALLOW_PRIVATE` lifts it (COMPAT §8.2)."""
 
 from __future__ import annotations
 

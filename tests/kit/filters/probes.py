@@ -1,4 +1,4 @@
-"""The probe tables of the filter tests (COMPAT §4) and the helpers that query them.
+"""The probe tables of the filter tests (COMPAT §4.1) and the helpers that query them.
 
 The probe tables live outside the application's metadata (so schema checks never see them) and
 are created on a throwaway SQLite file and a throwaway PostgreSQL database (see `conftest.py`)."""

@@ -1,4 +1,4 @@
-"""COMPAT §4: a query's `filter` read into a `Filter`, from bracket keys (COMPAT §1.4) or JSON."""
+"""COMPAT §4.6: a query's `filter` read into a `Filter`, from bracket keys (COMPAT §1.4) or JSON."""
 
 from __future__ import annotations
 
@@ -95,6 +95,7 @@ def test_malformed_filters_are_400_naming_the_part(query: dict[str, Any], named:
     assert named in raised.value.message
 
 
+# COMPAT §4.4: `fields` keeps the listed properties plus `id`, or drops them.
 def test_project_keeps_listed_fields_and_id_or_drops_listed_ones() -> None:
     item = {"id": "x", "type": "invoice", "note": "hi", "date": "2020-01-01"}
     assert project(item, {"type": True}) == {"id": "x", "type": "invoice"}

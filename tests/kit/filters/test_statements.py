@@ -1,4 +1,5 @@
-"""COMPAT §4: a filter applied to a SELECT: soft delete (COMPAT §5.1), order, paging, count."""
+"""COMPAT §4.2, COMPAT §4.5: a filter applied to a SELECT: soft delete (COMPAT §5.1), order,
+paging, count."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""The LoopBack filter language (reference "Filters", COMPAT §4): a query's `filter` parsed into
-a `Filter`, its `where` and `order` compiled to SQLAlchemy with identical results on SQLite and
-PostgreSQL.
+"""The LoopBack filter language (reference "Filters", COMPAT §4.1 through COMPAT §4.6): a query's
+`filter` parsed into a `Filter`, its `where` and `order` compiled to SQLAlchemy with identical
+results on SQLite and PostgreSQL.
 
 The seams, from the bottom up:
 

@@ -1,6 +1,6 @@
-"""A query's `filter` read into a `Filter` (COMPAT §4), without SQL: the clauses checked and
-normalized, so the SQL side sees one shape whether the client sent bracket keys or JSON
-(COMPAT §1.4)."""
+"""A query's `filter` read into a `Filter` (COMPAT §4.1 through COMPAT §4.6), without SQL: the
+clauses checked and normalized, so the SQL side sees one shape whether the client sent bracket keys
+or JSON (COMPAT §1.4)."""
 
 from __future__ import annotations
 

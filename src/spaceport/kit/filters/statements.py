@@ -1,7 +1,7 @@
-"""A `Filter` applied to a SELECT (COMPAT §4): its `where`, soft delete (COMPAT §5.1), the
-order, `limit` and `skip`; the count of a `where` (COMPAT §4.5). Text orders by code point on
-both engines (PostgreSQL compares with COLLATE "C"); without an `order`, a `near` sorts the
-results by distance."""
+"""A `Filter` applied to a SELECT (COMPAT §4.1, COMPAT §4.2, COMPAT §4.5): its `where`, soft delete
+(COMPAT §5.1), the order, `limit` and `skip`; the count of a `where` (COMPAT §4.5). Text orders by
+code point on both engines (PostgreSQL compares with COLLATE "C"); without an `order`, a `near`
+sorts the results by distance."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ _T = TypeVar("_T", bound=Any)
 
 
 def apply_filter(stmt: Select[_T], flt: Filter, model: type[Base], dialect: str) -> Select[_T]:
-    """`stmt` narrowed by the filter's where, soft delete, order, limit and skip (COMPAT §4)."""
+    """`stmt` narrowed by the filter's where, soft delete, order, limit and skip (COMPAT §4.1,
+    COMPAT §4.2, COMPAT §4.5, COMPAT §5.1)."""
     ctx = context(model, dialect)
     stmt = stmt.where(where_condition(flt.where, ctx, "where"))
     hidden = None if flt.deleted else _not_deleted(model)

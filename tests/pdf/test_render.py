@@ -16,7 +16,7 @@ import pytest
 from babel.numbers import format_currency
 from pypdf import PdfReader
 
-from spaceport.pdf import render
+from spaceport.pdf import payment_qr, render
 from spaceport.pdf.labels import BABEL_LOCALES, LABELS, LANGUAGES, TITLES
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "pdf"
@@ -167,7 +167,7 @@ def test_reverse_charge_conversion_references_and_payments() -> None:
 
 
 def test_epc_qr_payload_for_euro_amounts_due() -> None:
-    payload = render.epc_payload(invoice())
+    payload = payment_qr.epc_payload(invoice())
     assert payload is not None
     assert payload.split("\n") == [
         "BCD",
@@ -182,8 +182,8 @@ def test_epc_qr_payload_for_euro_amounts_due() -> None:
         "",
         "2026-00042",
     ]
-    assert render.epc_payload(invoice(currencyId="USD")) is None
-    assert render.epc_payload(invoice(totalDue=Decimal(0))) is None
+    assert payment_qr.epc_payload(invoice(currencyId="USD")) is None
+    assert payment_qr.epc_payload(invoice(totalDue=Decimal(0))) is None
     assert "Scan to pay" in text_of(pdf_of("en"))
 
 
@@ -232,43 +232,3 @@ def test_png_preview_of_each_template(template: str, tmp_path: Path) -> None:
         ["pdftoppm", "-png", "-r", "100", "-singlefile", str(source), str(target)], check=True
     )
     assert (ARTIFACTS / f"{template}.png").stat().st_size > 10_000
-
-
-def test_slovenian_issuers_get_the_upn_qr() -> None:
-    from spaceport.pdf.render import payment_qr, upn_payload
-
-    issuer = {
-        "IBAN": "SI56 0203 6025 3863 406",
-        "name": "Spaceport d.o.o.",
-        "address": "Trg 1",
-        "zip": "1000",
-        "city": "Ljubljana",
-        "countryAlpha2Code": "SI",
-    }
-    document = {
-        "_documentIssuer": issuer,
-        "_documentClient": {
-            "name": "Janez Novak",
-            "address": "Ulica 2",
-            "zip": "2000",
-            "city": "Maribor",
-        },
-        "currencyId": "EUR",
-        "type": "invoice",
-        "totalDue": "2420",
-        "number": "2026-00001",
-        "dateDue": "2026-12-20T00:00:00.000Z",
-    }
-    payload = upn_payload(document)
-    assert payload is not None
-    fields = payload.split("\n")
-    assert fields[0] == "UPNQR" and fields[5] == "Janez Novak" and fields[8] == "00000242000"
-    assert (
-        fields[11] == "OTHR" and fields[13] == "20.12.2026" and fields[14] == "SI56020360253863406"
-    )
-    assert fields[15] == "SI002026-00001" and fields[16] == "Spaceport d.o.o."
-    body = "".join(f"{field}\n" for field in fields[:19])
-    assert fields[19] == f"{len(body):03d}"  # the control sum
-    assert payment_qr(document) != payment_qr(
-        {**document, "_documentIssuer": {**issuer, "countryAlpha2Code": "BE"}}
-    )

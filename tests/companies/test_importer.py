@@ -15,6 +15,7 @@ from spaceport.companies.models import Company
 from spaceport.config import get_settings
 from spaceport.kit.db import Database
 from tests.companies import gb_row, number, token, write_gb_csv, write_si_xml
+from tests.conftest import TEST_SECRET_KEY
 
 
 def stored(database: Database, country: str, company_number: str) -> list[Company]:
@@ -260,6 +261,7 @@ def test_command_imports_and_prints_counts(
         tmp_path / "gb.csv", [gb_row("CLI LTD", n), gb_row("X", n + "D", CompanyStatus="Dissolved")]
     )
     monkeypatch.setenv("SPACEPORT_DATABASE_URL", database_url)
+    monkeypatch.setenv("SPACEPORT_SECRET_KEY", TEST_SECRET_KEY)  # required beside PostgreSQL
     get_settings.cache_clear()
     try:
         assert cli.main(["companies", "import", str(path), "--country", "gb"]) == 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +13,7 @@ from spaceport.documents.models import Document
 from spaceport.documents.payments.models import Payment
 from spaceport.kit.filters import compile_where
 from spaceport.kit.listing import dialect_of
+from spaceport.kit.repository import is_live, live_conditions
 from spaceport.kit.serialize import to_api
 from spaceport.recurrences.models import Recurrence
 
@@ -21,7 +22,7 @@ def live(session: Session, document_id: str) -> Document | None:
     """The document with this id unless it was deleted (COMPAT §5.1), whatever its organization
     (the caller's access to it is checked after)."""
     document = session.get(Document, document_id)
-    return None if document is None or document.is_deleted else document
+    return document if is_live(document) else None
 
 
 def by_ids(session: Session, organization_id: str, ids: Iterable[str]) -> dict[str, Document]:
@@ -82,7 +83,7 @@ def search(session: Session, organization_id: str, term: str, limit: int) -> lis
         select(Document)
         .where(
             Document.organization_id == organization_id,
-            Document.is_deleted.is_(False),
+            *live_conditions(Document),
             compile_where(where, Document, dialect_of(session)),
         )
         .order_by(Document.date.desc(), Document.id.desc())
@@ -112,16 +113,26 @@ def last_number(
 # -- relations of `filter[include]` (COMPAT §4.3), each by document id ---------------------------
 
 
-def payments_of(session: Session, rows: list[Document]) -> dict[str, list[dict[str, Any]]]:
+Child = TypeVar("Child", Payment, Recurrence)
+
+
+def _live_children(
+    session: Session, rows: list[Document], model: type[Child], order: Any
+) -> dict[str, list[dict[str, Any]]]:
+    """The live instances of `model` that belong to each document (COMPAT §5.1), in `order`."""
     grouped: dict[str, list[dict[str, Any]]] = {row.id: [] for row in rows}
     stmt = (
-        select(Payment)
-        .where(Payment.document_id.in_(grouped), Payment.is_deleted.is_(False))
-        .order_by(Payment.date, Payment.id)
+        select(model)
+        .where(model.document_id.in_(grouped), *live_conditions(model))
+        .order_by(order, model.id)
     )
-    for payment in session.scalars(stmt):
-        grouped[payment.document_id].append(to_api(payment))
+    for child in session.scalars(stmt):
+        grouped[child.document_id].append(to_api(child))
     return grouped
+
+
+def payments_of(session: Session, rows: list[Document]) -> dict[str, list[dict[str, Any]]]:
+    return _live_children(session, rows, Payment, Payment.date)
 
 
 def clients_of(session: Session, rows: list[Document]) -> dict[str, dict[str, Any] | None]:
@@ -132,15 +143,7 @@ def clients_of(session: Session, rows: list[Document]) -> dict[str, dict[str, An
 
 
 def recurrences_of(session: Session, rows: list[Document]) -> dict[str, list[dict[str, Any]]]:
-    grouped: dict[str, list[dict[str, Any]]] = {row.id: [] for row in rows}
-    stmt = (
-        select(Recurrence)
-        .where(Recurrence.document_id.in_(grouped), Recurrence.is_deleted.is_(False))
-        .order_by(Recurrence.created_at, Recurrence.id)
-    )
-    for recurrence in session.scalars(stmt):
-        grouped[recurrence.document_id].append(to_api(recurrence))
-    return grouped
+    return _live_children(session, rows, Recurrence, Recurrence.created_at)
 
 
 INCLUDES: dict[str, Callable[[Session, list[Document]], Mapping[str, Any]]] = {

@@ -1,0 +1,390 @@
+"""The run engine (FLOWS §F5, FLOWS §F8): the handler of `flow.run` jobs, and the test runs a
+request executes itself (FLOWS §F4.5).
+
+A run is executed step by step, outside any transaction; each step's record is written in a
+short transaction of its own that first checks the job's lease is still ours (the claim's
+attempt is the fencing token, `jobs.worker`), so a worker whose lease was taken over writes
+nothing more. A Spaceport action runs inside the very transaction that records its step
+`succeeded` (FLOWS §F8.5). The lease is renewed every third of `SPACEPORT_WORKER_LEASE_SECONDS`
+while the run executes (FLOWS §F8.3); a worker that dies leaves the job to another once the
+lease expires, which skips the steps recorded `succeeded` and executes again the one in flight.
+
+A retryable failure (FLOWS §F8.4) records the attempt and raises `RetryLater`: the job comes
+back after the delay, the run stays `running`. Anything else ends the run `failed`, naming
+the step, with `flowRun/failed` in the same transaction (FLOWS §F7.4)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, NoReturn
+
+from sqlalchemy.orm import Session
+
+from spaceport.config import Settings
+from spaceport.connections import service as connections
+from spaceport.connections.repository import ConnectionRepository
+from spaceport.defaults import service as defaults
+from spaceport.events.service import CAUSE
+from spaceport.flows import catalog, inputs, runs, shown, templates, where
+from spaceport.flows.actions import Action, ActionContext, Credentials, StepError
+from spaceport.flows.formats import Formats
+from spaceport.flows.models import FlowRun
+from spaceport.flows.repository import FlowRunRepository
+from spaceport.jobs.models import Job
+from spaceport.jobs.repository import JobRepository
+from spaceport.jobs.service import RetryLater
+from spaceport.kit.db import Database, utcnow
+from spaceport.kit.errors import ApiError
+from spaceport.kit.json import iso_datetime
+from spaceport.organizations import service as organizations
+from spaceport.organizations.models import Organization
+
+TEST_SECONDS = 60.0  # FLOWS §F4.5: a test run is bounded by the request
+
+
+class LeaseLost(Exception):
+    """Another worker took the run's job over: this one stops writing."""
+
+
+class Ended(Exception):  # noqa: N818 - the run reached its end before its last step
+    pass
+
+
+@dataclass(frozen=True)
+class Fence:
+    job_id: str
+    attempt: int
+
+
+class Execution:
+    def __init__(
+        self, database: Database, settings: Settings, run_id: str, fence: Fence | None
+    ) -> None:
+        self.database = database
+        self.settings = settings
+        self.run_id = run_id
+        self.fence = fence
+        self.records: dict[str, dict[str, Any]] = {}
+        self.order: list[str] = []
+        self.outputs: dict[str, Any] = {}
+        self.context: dict[str, Any] = {}
+        self.deadline = 0.0
+        self.test = False
+        self.cause: dict[str, Any] = {}
+        self.account_id: str | None = None
+        self.organization_id = ""
+        self.formats = Formats()
+
+    # -- transactions ----------------------------------------------------------------------
+    @contextmanager
+    def writing(self) -> Iterator[tuple[Session, FlowRun]]:
+        """A transaction holding the job's lease (else `LeaseLost`) and the run's row."""
+        with self.database.transaction() as session:
+            if self.fence and not JobRepository(session).holds(*_fenced(self.fence)):
+                raise LeaseLost()
+            run = FlowRunRepository(session).locked(self.run_id)
+            if run is None:
+                raise LeaseLost()
+            yield session, run
+
+    def save(self, run: FlowRun) -> None:
+        run.steps = [dict(self.records[key]) for key in self.order]
+
+    # -- the run ---------------------------------------------------------------------------
+    def begin(self, seconds: float) -> list[Any] | None:
+        """Mark the run started; its steps, or None when it has nothing left to do."""
+        with self.writing() as (session, run):
+            if run.status in runs.FINISHED:
+                return None
+            now = utcnow()
+            if run.status == "queued":
+                run.status, run.started_at = "running", now
+            started = run.started_at or now
+            left = (started + timedelta(seconds=seconds) - now).total_seconds()
+            self.deadline = time.monotonic() + left
+            self.test, self.organization_id = run.test, run.organization_id
+            self.account_id = run.created_by
+            self.cause = {"flowId": run.flow_id, "runId": run.id, "depth": run.depth}
+            for record in run.steps:
+                self.records[record["key"]] = dict(record)
+                self.order.append(record["key"])
+            organization = session.get(Organization, run.organization_id)
+            self.formats = formats_of(session, organization)
+            self.context = {
+                "trigger": run.trigger,
+                "steps": self.outputs,
+                "organization": organizations.answer(session, organization) if organization else {},
+                "now": iso_datetime(started),
+            }
+            steps: list[Any] = run.definition["steps"]
+            return steps
+
+    def execute(self, seconds: float) -> None:
+        steps = self.begin(seconds)
+        if steps is None:
+            return
+        try:
+            self.walk(steps)
+            self.end("succeeded")
+        except Ended:
+            return
+
+    def end(self, status: str, error: dict[str, Any] | None = None) -> NoReturn:
+        with self.writing() as (session, run):
+            for record in self.records.values():
+                if record["status"] == "pending":
+                    record["status"] = "skipped"
+            self.save(run)
+            run.status, run.error, run.finished_at = status, error, utcnow()
+            if status == "failed":
+                runs.record_failed(session, run)
+        raise Ended()
+
+    def time_left(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def timed_out(self) -> NoReturn:
+        for record in self.records.values():  # the step in flight, attempted: it failed
+            if record["status"] == "pending" and record["attempts"] > 0:
+                record["status"] = "failed"
+        self.end("failed", {"step": None, "message": "run timed out", "statusCode": None})
+
+    # -- steps -----------------------------------------------------------------------------
+    def walk(self, steps: list[Any]) -> None:
+        for step in steps:
+            record = self.records[step["key"]]
+            if record["status"] == "skipped":
+                continue
+            if record["status"] != "succeeded":
+                if self.time_left() <= 0:
+                    self.timed_out()
+                self.run_step(step, record)
+            self.outputs[step["key"]] = record["output"]
+            if step["type"] == "filter" and not record["output"]["passed"]:
+                self.end("filtered")  # FLOWS §F5.1: not an error; later steps `skipped`
+            if step["type"] == "branch":
+                chosen = record["output"]["branch"]
+                other = "else" if chosen == "then" else "then"
+                self.skip(step.get(other, []))
+                self.walk(step.get(chosen, []))
+
+    def skip(self, steps: list[Any]) -> None:
+        for step in runs.walk(steps):
+            if self.records[step["key"]]["status"] == "pending":
+                self.records[step["key"]]["status"] = "skipped"
+
+    def run_step(self, step: Mapping[str, Any], record: dict[str, Any]) -> None:
+        if step["type"] == "action":
+            self.act(step, record)
+            return
+        started = utcnow()
+        try:
+            condition = templates.render(step["where"], self.context, self.formats)
+            passed = where.matches(condition, self.context)
+        except Exception as exc:  # a template error: the step fails at once
+            self.fail(record, StepError(str(exc)), 1, None, started)
+        output: dict[str, Any] = {"passed": passed}
+        if step["type"] == "branch":
+            output = {"branch": "then" if passed else "else"}
+        record.update(status="succeeded", attempts=record["attempts"] + 1, output=output)
+        record.update(startedAt=started, finishedAt=utcnow(), input={"where": condition})
+        # no transaction of its own: a filter or branch has no effect and is evaluated again
+        # by a worker taking the run over; its record is written with the next one
+
+    def act(self, step: Mapping[str, Any], record: dict[str, Any]) -> None:
+        action = catalog.find(step["action"])
+        attempt, started = record["attempts"] + 1, utcnow()
+        if action is None:
+            self.fail(record, StepError(f"{step['action']!r} is no longer an action"), attempt)
+        try:
+            given = templates.render(step.get("input", {}), self.context, self.formats)
+        except Exception as exc:  # FLOWS §F5.6: template errors and limits fail at once
+            self.fail(record, StepError(str(exc)), attempt, None, started)
+        problems = inputs.check(action.input_schema, given, "input", at_save=False)
+        visible = shown.cut(action.shown(given) if action.shown else given)
+        if problems:  # FLOWS §F6.1: invalid after rendering fails at once, 422
+            error = StepError("The input is not valid", status_code=422, details=problems)
+            self.fail(record, error, attempt, visible, started)
+        context = self.action_context(step)
+        if action.connection_type is not None:
+            try:
+                context.connection = self.credentials(step, action.connection_type)
+            except StepError as error:
+                self.fail(record, error, attempt, visible, started)
+        try:
+            if action.transactional:
+                self.in_transaction(action, context, given, record, attempt, visible, started)
+                return
+            self.mark_started(record, attempt, visible, started)
+            output = run_coroutine(action.run(context, given))
+        except StepError as error:
+            self.fail(record, error, attempt, visible, started)
+        except ApiError as error:
+            self.fail(record, api_step_error(error), attempt, visible, started)
+        except (LeaseLost, Ended, RetryLater):
+            raise
+        except Exception as error:  # a bug in the action: the step fails at once, naming it
+            bug = StepError(f"{type(error).__name__}: {error}")
+            self.fail(record, bug, attempt, visible, started)
+        with self.writing() as (_session, run):
+            self.succeeded(record, attempt, visible, output, started)
+            self.save(run)
+
+    def action_context(self, step: Mapping[str, Any]) -> ActionContext:
+        return ActionContext(
+            database=self.database,
+            settings=self.settings,
+            organization_id=self.organization_id,
+            account_id=self.account_id,
+            run_id=self.run_id,
+            step_key=str(step["key"]),
+            deadline=self.deadline,
+        )
+
+    def credentials(self, step: Mapping[str, Any], kind: str) -> Credentials:
+        """The step's connection opened for the call, read in a short transaction (FLOWS §F2.3:
+        the key in the clear only in memory)."""
+        connection_id = str(step.get("connectionId") or "")
+        with self.database.transaction(write=False) as session:
+            found = ConnectionRepository(session).live_of_type(
+                self.organization_id, connection_id, kind
+            )
+            if found is None:
+                raise StepError(f"No live {kind} connection {connection_id!r}", status_code=422)
+            try:
+                opened = connections.opened(found, self.settings)
+            except connections.KeyUnreadable as exc:
+                raise StepError(str(exc)) from exc
+        return Credentials(opened.id, opened.type, opened.api_key, opened.base_url)
+
+    def in_transaction(
+        self,
+        action: Action,
+        context: ActionContext,
+        given: dict[str, Any],
+        record: dict[str, Any],
+        attempt: int,
+        visible: Any,
+        started: Any,
+    ) -> None:
+        """FLOWS §F8.5: the action's changes and its step's record commit together."""
+        try:
+            with self.writing() as (session, run):
+                session.info[CAUSE] = self.cause  # FLOWS §F8.6: the events it records
+                context.session = session
+                output = run_coroutine(action.run(context, given))
+                self.succeeded(record, attempt, visible, output, started)
+                self.save(run)
+        except (StepError, ApiError) as error:
+            record["status"] = "pending"
+            failure = error if isinstance(error, StepError) else api_step_error(error)
+            self.fail(record, failure, attempt, visible, started)
+
+    def mark_started(self, record: dict[str, Any], attempt: int, visible: Any, at: Any) -> None:
+        """The attempt in flight, counted (FLOWS §F8.3: a taken-over run repeats it)."""
+        record.update(attempts=attempt, input=visible, startedAt=at)
+        with self.writing() as (_session, run):
+            self.save(run)
+
+    def succeeded(
+        self, record: dict[str, Any], attempt: int, visible: Any, output: Any, at: Any
+    ) -> None:
+        record.update(status="succeeded", attempts=attempt, input=visible, startedAt=at)
+        record.update(output=shown.cut(shown.plain(output)), finishedAt=utcnow())
+        record.pop("error", None)
+
+    def fail(
+        self,
+        record: dict[str, Any],
+        error: StepError,
+        attempt: int,
+        visible: Any = None,
+        started: Any = None,
+    ) -> NoReturn:
+        """Retry later (FLOWS §F8.4) or end the run `failed` naming the step; never returns."""
+        record.update(attempts=attempt, input=visible, error=error.record())
+        record.update(startedAt=started or utcnow(), finishedAt=utcnow())
+        delays = self.settings.flow_retry_delays
+        if error.retryable and not self.test and attempt <= len(delays):
+            delay = max(delays[attempt - 1].total_seconds(), error.retry_after or 0)
+            delay = min(delay, max(0.0, self.time_left()))
+            with self.writing() as (_session, run):
+                self.save(run)
+            raise RetryLater(delay, f"step {record['key']}: {error.message}")
+        if self.time_left() <= 0:
+            record["status"] = "failed"
+            self.timed_out()
+        record["status"] = "failed"
+        failure = {"step": record["key"], "message": error.message}
+        self.end("failed", {**failure, "statusCode": error.status_code})
+
+
+def formats_of(session: Session, organization: Organization | None) -> Formats:
+    """FLOWS §F5.5: the organization's Default `currencyId`, its locale and timezone."""
+    if organization is None:
+        return Formats()
+    currency = defaults.values_of(session, organization.id).get("currencyId")
+    return Formats(
+        currency=str(currency) if currency else None,
+        locale=organization.locale or "en",
+        timezone=organization.timezone or "UTC",
+    )
+
+
+def _fenced(fence: Fence) -> tuple[str, int]:
+    return fence.job_id, fence.attempt
+
+
+def api_step_error(error: ApiError) -> StepError:
+    """A Spaceport rule refusing the action (403, 404, 422): the step fails at once."""
+    return StepError(error.message, status_code=error.status_code, details=error.details)
+
+
+def run_coroutine(coroutine: Any) -> Any:
+    return asyncio.run(coroutine)
+
+
+# -- leases (FLOWS §F8.3) ------------------------------------------------------------------
+@contextmanager
+def renewed(database: Database, settings: Settings, fence: Fence) -> Iterator[None]:
+    """Renew the job's lease every third of it while the block runs."""
+    lease = settings.worker_lease_seconds
+    stop = threading.Event()
+
+    def renew() -> None:
+        while not stop.wait(lease / 3):
+            with database.transaction() as session:
+                until = utcnow() + timedelta(seconds=lease)
+                if not JobRepository(session).renew(fence.job_id, fence.attempt, until):
+                    return
+
+    thread = threading.Thread(target=renew, daemon=True, name=f"lease-{fence.job_id}")
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def execute(database: Database, settings: Settings, job: Job) -> None:
+    """The handler of `flow.run` jobs ({runId})."""
+    fence = Fence(job.id, job.attempts)
+    execution = Execution(database, settings, job.payload["runId"], fence)
+    with renewed(database, settings, fence):
+        try:
+            execution.execute(settings.flow_run_timeout_seconds)
+        except LeaseLost:
+            return
+
+
+def execute_test(database: Database, settings: Settings, run_id: str) -> None:
+    """FLOWS §F4.5: in the request, one attempt per step, at most 60 s."""
+    seconds = min(TEST_SECONDS, settings.flow_run_timeout_seconds)
+    Execution(database, settings, run_id, None).execute(seconds)

@@ -1,0 +1,141 @@
+"""Search served by a trigram index (issue 13 point 5): the index only narrows the candidates, the
+search's own condition (a LIKE or a regular expression, unchanged) still decides each match.
+
+A searchable table keeps its folded text in `search_text`. On PostgreSQL a GIN index of
+`pg_trgm` (`gin_trgm_ops`) over it serves `search_text LIKE '%literal%'`; on SQLite an FTS5
+table `<table>_search` with the trigram tokenizer holds the same text under the row's rowid
+(triggers keep it in step with every insert, update and delete; VACUUM keeps the rowids of
+tables that declare none, as it copies rows as they are) and serves `MATCH '"literal"'`. Both
+find exactly the rows whose text contains the literal; a literal shorter than three characters
+has no trigram, and the search scans as it always did.
+"""
+
+from __future__ import annotations
+
+import _sre  # type: ignore[import-not-found]  # the case mapping Python's re itself uses
+import re
+from functools import cache
+from typing import Any, Final
+
+from sqlalchemy import ColumnElement, Select, literal_column, select, table, true
+
+# searchable table -> the FTS5 table that indexes its `search_text` on SQLite
+FTS_TABLES: Final = {
+    "clients": "clients_search",
+    "items": "items_search",
+    "documents": "documents_search",
+}
+
+
+def is_index_table(name: str | None) -> bool:
+    """An FTS5 table of the search or one of its shadow tables (`<fts>_data`, ...): made by
+    the migrations, never declared as a model."""
+    found = name or ""
+    return any(found == fts or found.startswith(f"{fts}_") for fts in FTS_TABLES.values())
+
+
+SHORTEST: Final = 3  # a trigram's length: shorter literals have nothing to look up
+
+
+def escape_like(text: str) -> str:
+    """`text` as a literal inside a LIKE pattern whose escape character is a backslash."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def containing(model: type[Any], literal: str, dialect: str) -> ColumnElement[bool]:
+    """The rows of `model` whose `search_text` contains `literal`, found through the trigram
+    index; every row when the literal is too short to have a trigram."""
+    if len(literal) < SHORTEST:
+        return true()
+    if dialect == "postgresql":
+        column: ColumnElement[str] = model.search_text
+        return column.like(f"%{escape_like(literal)}%", escape="\\")
+    name = model.__tablename__
+    fts = FTS_TABLES[name]
+    phrase = '"' + literal.replace('"', '""') + '"'  # FTS5: one string, its trigrams in a row
+    matching: Select[Any] = (
+        select(literal_column("rowid"))
+        .select_from(table(fts))
+        .where(literal_column(fts).op("MATCH")(phrase))
+    )
+    return literal_column(f"{name}.rowid").in_(matching)
+
+
+def searched(
+    model: type[Any], organization_id: str, literal: str, dialect: str
+) -> list[ColumnElement[bool]]:
+    """The organization's rows of `model` whose `search_text` contains `literal` (`containing`).
+    On SQLite without statistics the planner takes an equality on an indexed column (the
+    organization) for a handful of rows and would walk them all; compared as an expression it
+    leaves the planner the rowids the FTS5 table found."""
+    column: ColumnElement[str] = model.organization_id
+    narrowing = containing(model, literal, dialect)
+    if dialect != "postgresql" and len(literal) >= SHORTEST:
+        column = column + ""  # `organization_id || ''`: the same value, no index
+    return [column == organization_id, narrowing]
+
+
+def like_literal(pattern: str) -> str:
+    """The longest run of literal characters of a LIKE pattern (backslash escapes, as
+    `kit/filters/regex` reads it: an escaped character is itself, a final backslash too): a
+    value the pattern matches contains it."""
+    runs, run, escaped = [], [], False
+    for char in pattern:
+        if escaped or char not in "%_\\":
+            run.append(char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        else:
+            runs.append("".join(run))
+            run = []
+    if escaped:
+        run.append("\\")
+    runs.append("".join(run))
+    return max(runs, key=len)
+
+
+def caseless(text: str) -> str:
+    """`text` with every character replaced by one representative of the characters a
+    case-insensitive regular expression takes for it (Python's `re`, which SQLite's REGEXP
+    runs, and PostgreSQL's `~` with `(?i)`; tests/kit/test_search.py checks both), one
+    character for one: so a case-insensitive match of a literal in a value is a plain substring
+    of `caseless(value)`."""
+    return text.translate(_representatives())
+
+
+@cache
+def _representatives() -> dict[int, int]:
+    """Code point -> its class's smallest member, for the characters not their own. A class is
+    what Python's re matches alike: one simple lowercase, joined by re's extra cases (`ſ` and
+    `s`, `ı` and `i`, ...)."""
+    parent: dict[int, int] = {}
+
+    def root(cp: int) -> int:
+        while parent.get(cp, cp) != cp:
+            cp = parent[cp]
+        return cp
+
+    def join(a: int, b: int) -> None:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    for cp in range(_CASED_BELOW):
+        lower = _sre.unicode_tolower(cp)
+        if lower != cp:
+            join(cp, lower)
+    for cp, extras in _extra_cases().items():
+        for extra in extras:
+            join(cp, extra)
+    return {cp: root(cp) for cp in parent if root(cp) != cp}
+
+
+_CASED_BELOW: Final = 0x20000  # no character from here on has a case (Unicode 15)
+
+
+def _extra_cases() -> dict[int, tuple[int, ...]]:
+    """re's own additions to the simple case mapping (`re._casefix`, Python 3.11+)."""
+    casefix = getattr(re, "_casefix", None)
+    extra: dict[int, tuple[int, ...]] = getattr(casefix, "_EXTRA_CASES", {})
+    return extra

@@ -1,0 +1,164 @@
+"""Search through trigram indexes (issue 13 point 5, kit/search): the index finds every row the
+search's own condition could match, the migration fills it for the rows there are, and the
+search reads it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from sqlalchemy import column, create_engine, insert, inspect, select, table, text
+
+from spaceport.clients.models import Client
+from spaceport.documents.models import Document
+from spaceport.items.models import Item
+from spaceport.kit import migrate
+from spaceport.kit.db import Database, JSONType, UTCDateTime
+from spaceport.kit.search import FTS_TABLES, caseless, containing, like_literal
+from spaceport.organizations.models import Organization
+from tests.conftest import POSTGRES_URL, create_postgres_database, drop_postgres_database
+
+SPECIAL = "KΩẞſıİϑϐϕϰϱϵςΣσσẛ"  # characters re matches beyond their simple lowercase
+
+
+def test_the_literal_of_a_like_pattern_is_its_longest_run() -> None:
+    assert like_literal("%rocket%") == "rocket"
+    assert like_literal(r"%100\%%") == "100%"
+    assert like_literal(r"%a\_b%") == "a_b"
+    assert like_literal(r"%a\b%") == "ab"  # an escaped character is itself
+    assert like_literal("%ab\\") == "ab\\"  # so is a final backslash
+    assert like_literal("%space_suit%") == "space"
+    assert like_literal("%%") == ""
+
+
+def test_caseless_keeps_every_case_insensitive_match_of_python_re() -> None:
+    """SQLite runs search-documents' regular expression with Python's re."""
+    chars = [chr(cp) for cp in range(0x600)] + list(SPECIAL)
+    for char in chars:
+        pattern = re.compile("(?si)" + re.escape(char))
+        for other in chars:
+            if pattern.fullmatch(other):
+                assert caseless(other) == caseless(char), (char, other)
+    assert caseless("Yılmaz ŠKODA ſtraße") == caseless("YILMAZ škoda STRAßE")
+    assert len(caseless("İß")) == 2  # one character for one
+
+
+def test_caseless_keeps_every_case_insensitive_match_of_postgresql(database: Database) -> None:
+    """PostgreSQL's `(?i)` takes a character, its lower and its upper case."""
+    if database.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's case mapping")
+    query = text(
+        "SELECT chr(cp), lower(chr(cp)), upper(chr(cp)) FROM generate_series(1, 196607) cp "
+        "WHERE cp NOT BETWEEN 55296 AND 57343 AND (lower(chr(cp)) <> chr(cp) "
+        "OR upper(chr(cp)) <> chr(cp))"
+    )
+    with database.engine.connect() as connection:
+        cased = connection.execute(query).all()
+    assert len(cased) > 2000
+    assert [row for row in cased if len({caseless(c) for c in row if len(c) == 1}) > 1] == []
+
+
+def test_the_search_reads_the_trigram_index(database: Database) -> None:
+    dialect = database.engine.dialect.name
+    for model in (Client, Item, Document):
+        stmt = select(model.id).where(containing(model, "rocket", dialect))
+        with database.engine.connect() as connection:
+            if dialect == "postgresql":
+                connection.execute(text("SET enable_seqscan = off"))
+            compiled = stmt.compile(connection, compile_kwargs={"literal_binds": True})
+            explain = "EXPLAIN" if dialect == "postgresql" else "EXPLAIN QUERY PLAN"
+            plan = " ".join(str(row) for row in connection.execute(text(f"{explain} {compiled}")))
+        index = f"ix_{model.__tablename__}_search_trigrams"
+        assert (index if dialect == "postgresql" else "VIRTUAL TABLE") in plan, plan
+
+
+def test_short_literals_need_no_index() -> None:
+    assert str(containing(Client, "ro", "sqlite")) == "true"
+
+
+@pytest.fixture(params=["sqlite"] + (["postgresql"] if POSTGRES_URL else []))
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'old.db'}"
+        return
+    assert POSTGRES_URL
+    url = create_postgres_database(POSTGRES_URL)
+    yield url
+    drop_postgres_database(url)
+
+
+TIMES = ("date", "created_at", "updated_at")
+# a document as revision 0011 stores it (the model has moved on since)
+OLD_DOCUMENT: dict[str, Any] = {
+    "id": "d1",
+    "organization_id": "o1",
+    "number": "2026-00001",
+    "reference": "PO-7",
+    "type": "invoice",
+    "currency_id": "EUR",
+    "numbering_unit": "",
+    "document_client": {"name": "Škoda", "email": "A@B.SI"},
+    **dict.fromkeys(["custom", "document_issuer"], {}),
+    **dict.fromkeys(["document_items", "document_ids", "document_taxes"], []),
+    **dict.fromkeys(["document_reverse_taxes", "document_conversion_rate"], []),
+    **dict.fromkeys(["decimal_places", "total", "total_with_tax", "total_discount"], 0),
+    **dict.fromkeys(["total_paid", "total_due"], 0),
+    **dict.fromkeys(["draft", "canceled", "paid_in_full", "has_unit", "is_deleted"], False),
+    **dict.fromkeys(["sent_snail_mail", "is_valid_eslog"], False),
+}
+OLD_DOCUMENTS = table(
+    "documents",
+    *(
+        column(name, JSONType if isinstance(value, dict | list) else None)
+        for name, value in OLD_DOCUMENT.items()
+    ),
+    *(column(name, UTCDateTime()) for name in TIMES),
+)
+
+
+def test_the_migration_fills_the_index_of_existing_rows(empty_url: str) -> None:
+    migrate.upgrade(empty_url, "0011")
+    database = Database(empty_url)
+    with database.transaction() as session:
+        session.add(Organization(id="o1", name="Org"))
+        session.flush()
+        client = Client(organization_id="o1", name="Škoda Rocket")
+        item = Item(organization_id="o1", name="Space suit", tax_ids=[], search_text="space suit")
+        session.add_all([client, item])
+        session.flush()
+        session.execute(
+            insert(OLD_DOCUMENTS),
+            [
+                {
+                    **OLD_DOCUMENT,
+                    **dict.fromkeys(["date", "created_at", "updated_at"], client.created_at),
+                }
+            ],
+        )
+    database.dispose()
+    migrate.upgrade(empty_url)
+    database = Database(empty_url)
+    dialect = database.engine.dialect.name
+    with database.transaction() as session:
+        assert session.scalar(select(Document.search_text)) == caseless(
+            "2026-00001\nPO-7\nŠkoda\nA@B.SI"
+        )
+        # clients and items keep their text casefolded, documents caseless
+        literals = ((Client, "koda roc"), (Item, "ace su"), (Document, caseless("KODA\nA@")))
+        for model, literal in literals:
+            found = select(model.id).where(containing(model, literal, dialect))
+            assert len(session.scalars(found).all()) == 1, model
+    database.dispose()
+    command.downgrade(migrate.alembic_config(empty_url), "0011")  # it takes it all away
+    engine = create_engine(empty_url)
+    with engine.connect() as connection:
+        columns = [c["name"] for c in inspect(connection).get_columns("documents")]
+        assert "search_text" not in columns
+        if dialect == "sqlite":
+            names = connection.execute(text("SELECT name FROM sqlite_master")).scalars().all()
+            assert [n for n in names if n.startswith(tuple(FTS_TABLES.values()))] == []
+    engine.dispose()

@@ -109,6 +109,29 @@ class Server:
 
 
 @contextmanager
+def running(command: list[str], env: dict[str, str], port: int, what: str) -> Iterator[str]:
+    """A server started by `command` in a process of its own, listening on loopback `port`:
+    its base URL once `/health` answers 200; stopped afterwards."""
+    process = subprocess.Popen(command, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180  # a loaded machine starts two processes slowly
+        while True:
+            try:
+                if httpx.get(f"{base}/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{what} did not start")
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@contextmanager
 def served(database_url: str, workers: int = 1) -> Iterator[str]:
     """`spaceport serve` in processes of its own, as deployed (for throughput)."""
     port = free_port()
@@ -121,23 +144,8 @@ def served(database_url: str, workers: int = 1) -> Iterator[str]:
         "SPACEPORT_SECRET_KEY": BENCH_SECRET_KEY,
     }
     command = [sys.executable, "-m", "spaceport.cli", "serve", "--port", str(port)]
-    process = subprocess.Popen([*command, "--workers", str(workers)], env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server did not start")
-            time.sleep(0.1)
+    with running([*command, "--workers", str(workers)], env, port, "the server") as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def launch_code(http: httpx.Client) -> tuple[str, str]:

@@ -5,6 +5,7 @@ SPACEPORT_TEST_POSTGRES_URL is set (`.ci/run` sets it). Mail goes to a real SMTP
 from __future__ import annotations
 
 import os
+import re
 import socket
 import time
 import uuid
@@ -24,6 +25,7 @@ from spaceport.config import Settings
 from spaceport.kit import migrate
 from spaceport.kit.db import Base, Database
 from spaceport.models import import_all_models
+from tests.flows.contextual_server import ContextualServer, serving
 
 POSTGRES_URL = os.environ.get("SPACEPORT_TEST_POSTGRES_URL")
 TEST_SECRET_KEY = "test-secret-key-of-at-least-32-bytes-for-sealing"
@@ -50,6 +52,17 @@ class Inbox:
 
     def to(self, address: str) -> list[Message]:
         return [m for m in self.messages if address in str(m.get("To", ""))]
+
+    def link(self, address: str, path: str) -> str:
+        """The path and query of the link to `path` (a regular expression) in the plain text
+        of the latest message to `address`."""
+        message = self.to(address)[-1]
+        plain = next(part for part in message.walk() if part.get_content_type() == "text/plain")
+        text = plain.get_payload(decode=True)
+        assert isinstance(text, bytes)
+        found = re.search(rf"({path}\S*)", text.decode())
+        assert found, text
+        return found.group(1)
 
 
 @pytest.fixture(scope="session")
@@ -131,9 +144,9 @@ def client(app: Any) -> Iterator[TestClient]:
 class Api:
     """A signed-up account talking to the API the way the reference's curl examples do."""
 
-    def __init__(self, client: TestClient) -> None:
+    def __init__(self, client: TestClient, email: str | None = None) -> None:
         self.client = client
-        self.email = f"rocketman-{uuid.uuid4().hex[:10]}@example.com"
+        self.email = email or f"rocketman-{uuid.uuid4().hex[:10]}@example.com"
         self.password = "supersecret"
         account = client.post("/v1/accounts", data={"email": self.email, "password": self.password})
         assert account.status_code == 200, account.text
@@ -162,6 +175,13 @@ class Api:
 
     def delete(self, url: str, **kwargs: Any) -> Any:
         return self.client.delete(url, headers=self.headers, **kwargs)
+
+    def verify(self, inbox: Inbox) -> None:
+        """Proves the account's email: the verification link, as its owner opens it."""
+        sent = self.post(f"/v1/accounts/{self.account_id}/send-verification")
+        assert sent.status_code == 200, sent.text
+        confirmed = self.client.get(inbox.link(self.email, "/v1/accounts/confirm"))
+        assert confirmed.status_code == 200, confirmed.text
 
     def create_organization(self, **fields: str) -> dict[str, Any]:
         data = {"name": "International Space Agency", "country": "Belgium", **fields}
@@ -214,3 +234,25 @@ def live_server(app: Any) -> Iterator[LiveServer]:
     server = LiveServer(app)
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def contextual_server() -> Iterator[ContextualServer]:
+    """The loopback Contextual AI server (tests/flows/contextual_server.py), one per session."""
+    with serving() as server:
+        yield server
+
+
+@pytest.fixture
+def contextual(contextual_server: ContextualServer) -> ContextualServer:
+    """The loopback Contextual AI server with nothing received and no failures to come."""
+    contextual_server.reset()
+    return contextual_server
+
+
+@pytest.fixture
+def private_allowed(app: Any, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Outbound calls to loopback allowed (it is private: COMPAT §8.2, FLOWS §F2.5)."""
+    settings: Settings = app.state.settings
+    monkeypatch.setattr(settings, "webhook_allow_private", True)
+    return settings

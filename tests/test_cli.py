@@ -25,24 +25,26 @@ def test_serve_creates_the_database_and_answers(tmp_path: Path) -> None:
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
+        http = httpx.Client(timeout=60)  # generous: a loaded CI machine is slow, never wrong
+        deadline = time.monotonic() + 120
         while True:
             try:
-                if httpx.get(f"{base}/health").json() == {"status": "ok"}:
+                if http.get(f"{base}/health").json() == {"status": "ok"}:
                     break
             except httpx.TransportError:
                 pass
+            assert server.poll() is None, server.communicate()[0]
             assert time.monotonic() < deadline, "the server did not start"
             time.sleep(0.2)
-        signup = httpx.post(
+        signup = http.post(
             f"{base}/v1/accounts", data={"email": "a@example.com", "password": "launchpad-42"}
         )
         assert signup.status_code == 200
         assert "date" in signup.headers
-        login = httpx.post(
+        login = http.post(
             f"{base}/v1/accounts/login", data={"email": "a@example.com", "password": "launchpad-42"}
         )
-        org = httpx.post(
+        org = http.post(
             f"{base}/v1/accounts/{signup.json()['id']}/organizations",
             headers={"Authorization": login.json()["id"]},
             data={"name": "ISA", "country": "Belgium"},

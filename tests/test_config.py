@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from spaceport.config import Settings, delays
 
 ROOT = Path(__file__).resolve().parents[1]
-DELAY_SETTINGS = ["mail_retry_delays", "webhook_retry_delays"]
+DELAY_SETTINGS = ["mail_retry_delays", "webhook_retry_delays", "furs_retry_delays"]
 MALFORMED = {
     "": "no delay given",
     "60,,300": "item 2 is empty",
@@ -42,6 +42,8 @@ def test_the_defaults_are_the_documented_delays(monkeypatch: pytest.MonkeyPatch)
     assert defaults.mail_retry_delays == tuple(timedelta(seconds=s) for s in (60, 300, 1800))
     minutes = (2, 4, 8)  # COMPAT §8.2: the reference's 2, 4 and 8 minutes
     assert defaults.webhook_retry_delays == tuple(timedelta(minutes=m) for m in minutes)
+    # FISCAL §S2: `60,300,900,3600`
+    assert defaults.furs_retry_delays == tuple(timedelta(seconds=s) for s in (60, 300, 900, 3600))
 
 
 @pytest.mark.parametrize("field", DELAY_SETTINGS)

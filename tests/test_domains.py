@@ -83,6 +83,7 @@ def test_every_declared_resource_has_a_relation_route_and_events() -> None:
     assert set(domains.event_models()) == {
         *(resource.event for resource in domains.RESOURCES),
         *("document", "payment", "organization", "documentCategory"),
+        "flowRun",  # FLOWS §F7.4: flowRun/failed
     }
 
 

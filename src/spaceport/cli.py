@@ -119,6 +119,10 @@ def serve_api(host: str, port: int, workers: int, embedded: Tasks | None) -> int
             access_log=False,
             # COMPAT §1.12: exactly one Date header; the app writes it (kit/wire.py).
             date_header=False,
+            # With --workers, a child that starts (imports, migrations checked) or answers the
+            # supervisor's ping slower than uvicorn's 5 s on a loaded machine is killed and
+            # started again, forever: a minute is a child that is really stuck.
+            timeout_worker_healthcheck=60,
         )
     finally:
         stop.set()

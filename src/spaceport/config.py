@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     # Issue 16 item 4: login and password-reset attempts per email and per client address
     login_rate_limit_email: str = "10/minute"
     login_rate_limit_address: str = "100/minute"
+    # WEB §W2.2: failed logins to the web app in 15 minutes, per email and per address
+    web_login_failures_email: str = "10 per 15 minutes"
+    web_login_failures_address: str = "50 per 15 minutes"
     redis_url: str | None = None
     public_url: str = "http://127.0.0.1:8000"
     cors_origins: str = "*"  # COMPAT §1.14: comma-separated origins browsers may call from
@@ -87,6 +90,20 @@ class Settings(BaseSettings):
     webhook_allow_private: bool = False
     # COMPAT §8.2: retries, in seconds after the first attempt ("2, 4 and 8 minutes")
     webhook_retry_delays: RetryDelays = delays("120,240,480")
+    # FISCAL §S2: where FURS answers (`furs_env` test or production), which CA bundle is
+    # trusted for its server (unset: the system store), the timeout of one whole call, the
+    # resubmission delays of pending invoices (the last repeats), the software supplier
+    furs_test_url: str = "https://blagajne-test.fu.gov.si:9002/v1/cash_registers"
+    furs_production_url: str = "https://blagajne.fu.gov.si:9003/v1/cash_registers"
+    furs_ca_file: str | None = None
+    furs_timeout_seconds: float = 3.0
+    furs_retry_delays: RetryDelays = delays("60,300,900,3600")
+    furs_software_supplier_tax_number: int | None = None
+    furs_software_supplier_name: str = "Spaceport"
+    # FLOWS §F8.4: seconds after each failed attempt of a step before the next ("30,120,600":
+    # at most 4 attempts); FLOWS §F8.3: a run unfinished this long after its start fails
+    flow_retry_delays: RetryDelays = delays("30,120,600")
+    flow_run_timeout_seconds: float = 900.0
 
 
 def with_secret_key(settings: Settings) -> Settings:

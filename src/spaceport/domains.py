@@ -16,7 +16,12 @@ from typing import Any, Final
 
 from spaceport.categories.service import bookings, categories
 from spaceport.clients.service import clients
+from spaceport.connections.service import connections
 from spaceport.defaults.service import defaults
+from spaceport.documents.payments.service import payments
+from spaceport.documents.service import documents
+from spaceport.fiscal.premises import devices, premises
+from spaceport.flows.service import flows
 from spaceport.items.service import items
 from spaceport.orders.service import orders
 from spaceport.pricing.service import price_lists, prices
@@ -39,19 +44,24 @@ RESOURCES: Final[tuple[Resource[Any], ...]] = (
     defaults,
     webhooks,
     recurrences,
+    documents,
+    payments,
+    premises,
+    devices,
+    connections,
+    flows,
 )
 
-# Models whose routes their domain writes itself (not declared as a Resource): documents and
-# their payments (COMPAT §6.9), organizations (COMPAT §7.1). Their event model names, and the
-# relation collections of the organization-scoped ones.
-OTHER_EVENT_MODELS: Final = ("document", "payment", "organization")
-OTHER_RELATION_COLLECTIONS: Final = ("documents", "payments")
+# Models whose routes their domain writes itself (not a Resource): organizations (COMPAT §7.1;
+# they are the scope, so they have no relation route) and flow runs (FLOWS §F7.4, whose event
+# `flowRun/failed` webhooks may subscribe to): their event model names.
+OTHER_EVENT_MODELS: Final = ("organization", "flowRun")
 
 
 @cache
 def relation_collections() -> frozenset[str]:
     """COMPAT §1.10: every organization-scoped model's relation route."""
-    return frozenset(r.collection for r in RESOURCES) | set(OTHER_RELATION_COLLECTIONS)
+    return frozenset(r.collection for r in RESOURCES)
 
 
 @cache

@@ -9,10 +9,13 @@ def import_all_models() -> None:
     from spaceport.categories import models as categories  # noqa: F401
     from spaceport.clients import models as clients  # noqa: F401
     from spaceport.companies import models as companies  # noqa: F401
+    from spaceport.connections import models as connections  # noqa: F401
     from spaceport.defaults import models as defaults  # noqa: F401
     from spaceport.documents import models as documents  # noqa: F401
     from spaceport.documents.payments import models as payments  # noqa: F401
     from spaceport.events import models as events  # noqa: F401
+    from spaceport.fiscal import models as fiscal  # noqa: F401
+    from spaceport.flows import models as flows  # noqa: F401
     from spaceport.items import models as items  # noqa: F401
     from spaceport.jobs import models as jobs  # noqa: F401
     from spaceport.kit import idempotency  # noqa: F401

@@ -29,7 +29,7 @@ from spaceport.kit import routes
 from spaceport.kit.crud import Binding, Crud, Values
 from spaceport.kit.db import Model
 from spaceport.kit.repository import live
-from spaceport.kit.routes import ALL, IN_PARENT, Route
+from spaceport.kit.routes import ALL, IN_PARENT, ORGANIZATIONS, Route
 
 M = TypeVar("M", bound=Model)
 
@@ -39,8 +39,10 @@ BINDING = Binding(record=events.record, scope=organization_scope)
 class Resource(Crud[M]):
     binding = BINDING
 
-    def router(self, only: Collection[Route] = ALL) -> APIRouter:
-        return routes.router(self, only)
+    def router(
+        self, only: Collection[Route] = ALL, organization_paths: Collection[str] = ORGANIZATIONS
+    ) -> APIRouter:
+        return routes.router(self, only, organization_paths)
 
     def children(
         self,

@@ -1,4 +1,5 @@
-"""Access through HTTP (reference "The access object"; COMPAT §3.6, COMPAT §2.2)."""
+"""Access through HTTP (reference "The access object"; COMPAT §3.6, COMPAT §2.2), and who may
+take an invitation by email (issue 16 point 4)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ def invite(admin: Api, org_id: str, **data: str) -> Any:
 
 
 def test_invite_by_email_as_in_the_reference(client: TestClient, inbox: Inbox) -> None:
+    """An account that verified its address is named by the invitation and accepts it."""
     admin, colleague = Api(client), Api(client)
+    colleague.verify(inbox)
     org = admin.create_organization()
     response = invite(admin, org["id"], email=colleague.email)
     assert response.status_code == 200
@@ -22,12 +25,51 @@ def test_invite_by_email_as_in_the_reference(client: TestClient, inbox: Inbox) -
     assert access["accountId"] == colleague.account_id
     assert access["role"] == "default" and access["active"] is False  # requireConfirmation
     assert access["rejected"] is False and access["disabled"] is False
+    assert "invitationHash" not in access
     assert "Invitation" in inbox.to(colleague.email)[-1]["Subject"]
     assert colleague.get(f"/v1/organizations/{org['id']}").status_code == 401
     assert colleague.get(f"/v1/accountorganizations/{access['id']}/accept").json() == {
         "success": True
     }
     assert colleague.get(f"/v1/organizations/{org['id']}").status_code == 200
+
+
+def test_an_unverified_address_does_not_take_an_invitation(
+    client: TestClient, inbox: Inbox
+) -> None:
+    """Issue 16 point 4: signing up with the invited address (unverified) gives nothing, even
+    for an invitation without confirmation; the token of the invitation's email does, once."""
+    admin = Api(client)
+    org = admin.create_organization()
+    email = f"invited-{org['id']}@example.com"
+    access = invite(admin, org["id"], email=email, requireConfirmation="false").json()
+    squatter = Api(client, email)
+    assert squatter.get(f"/v1/organizations/{org['id']}").status_code == 401
+    url = f"/v1/accountorganizations/{access['id']}"
+    assert squatter.post(f"{url}/accept").status_code == 401
+    assert squatter.post(f"{url}/reject").status_code == 401
+    assert squatter.post(f"{url}/accept", params={"token": "guessed"}).status_code == 401
+    link = inbox.link(email, "/v1/accountorganizations/")
+    assert "token=" in link
+    recipient = Api(client)  # whoever received the email, with any account
+    assert recipient.get(link).json() == {"success": True}
+    assert recipient.get(f"/v1/organizations/{org['id']}").status_code == 200
+    assert Api(client).get(link).status_code == 401  # single-use
+    assert squatter.get(f"/v1/organizations/{org['id']}").status_code == 401
+
+
+def test_an_email_changed_to_an_invited_address_takes_nothing(
+    client: TestClient, inbox: Inbox
+) -> None:
+    admin, taker = Api(client), Api(client)
+    taker.verify(inbox)
+    org = admin.create_organization()
+    email = f"invited-{org['id']}@example.com"
+    access = invite(admin, org["id"], email=email, requireConfirmation="false").json()
+    changed = taker.patch(f"/v1/accounts/{taker.account_id}", json={"email": email})
+    assert changed.status_code == 200 and changed.json()["email"] == taker.email
+    assert taker.post(f"/v1/accountorganizations/{access['id']}/accept").status_code == 401
+    assert taker.get(f"/v1/organizations/{org['id']}").status_code == 401
 
 
 def test_silent_add_without_confirmation(client: TestClient, inbox: Inbox) -> None:
@@ -46,20 +88,20 @@ def test_silent_add_without_confirmation(client: TestClient, inbox: Inbox) -> No
     assert colleague.get(f"/v1/organizations/{org['id']}").status_code == 200
 
 
-def test_invitation_to_an_email_without_account_is_linked_at_signup(client: TestClient) -> None:
+def test_an_invitation_by_email_waits_for_the_address_to_be_verified(
+    client: TestClient, inbox: Inbox
+) -> None:
+    """Issue 16 point 4: an invitation to an email without an account names the account that
+    signs up with it once that account has verified the address, not before."""
     admin = Api(client)
     org = admin.create_organization()
     email = f"future-{org['id']}@example.com"
     access = invite(admin, org["id"], email=email, requireConfirmation="false").json()
     assert access["accountId"] is None
-    client.post("/v1/accounts", data={"email": email, "password": "launchpad-42"})
-    code = client.post(
-        "/v1/accounts/login", data={"email": email, "password": "launchpad-42"}
-    ).json()["id"]
-    assert (
-        client.get(f"/v1/organizations/{org['id']}", headers={"Authorization": code}).status_code
-        == 200
-    )
+    invitee = Api(client, email)
+    assert invitee.get(f"/v1/organizations/{org['id']}").status_code == 401
+    invitee.verify(inbox)
+    assert invitee.get(f"/v1/organizations/{org['id']}").status_code == 200
 
 
 def test_readonly_may_read_but_not_write(client: TestClient) -> None:
@@ -112,8 +154,9 @@ def test_list_disable_enable_change_role_remove(client: TestClient) -> None:
     assert member.get(f"/v1/organizations/{org['id']}").status_code == 401
 
 
-def test_reject_an_invitation(client: TestClient) -> None:
+def test_reject_an_invitation(client: TestClient, inbox: Inbox) -> None:
     admin, invitee = Api(client), Api(client)
+    invitee.verify(inbox)
     org = admin.create_organization()
     access = invite(admin, org["id"], email=invitee.email).json()
     assert invitee.post(f"/v1/accountorganizations/{access['id']}/reject").json() == {

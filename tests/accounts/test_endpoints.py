@@ -9,6 +9,9 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from spaceport.accounts import resets
+from spaceport.background import TASKS
+from spaceport.jobs.worker import Worker
 from tests.conftest import Api, Inbox
 
 
@@ -136,6 +139,16 @@ def test_get_and_patch_own_account(api: Api) -> None:
     assert response.json()["firstname"] == "Rocket" and response.json()["label"] == "CEO"
 
 
+def test_locale_is_english_until_set_to_en_or_sl(api: Api) -> None:
+    """WEB §W1.3: the web app's language, a property of the account."""
+    url = f"/v1/accounts/{api.account_id}"
+    assert api.get(url).json()["locale"] == "en"
+    assert api.patch(url, data={"locale": "sl"}).json()["locale"] == "sl"
+    refused = api.patch(url, data={"locale": "de"})
+    assert refused.status_code == 422 and "locale" in refused.json()["error"]["details"]["messages"]
+    assert api.get(url).json()["locale"] == "sl"
+
+
 def test_another_accounts_data_is_401(client: TestClient) -> None:
     first, second = Api(client), Api(client)
     assert first.get(f"/v1/accounts/{second.account_id}").status_code == 401
@@ -205,7 +218,9 @@ def test_change_password(client: TestClient) -> None:
     assert login.status_code == 200
 
 
-def reset_token(inbox: Inbox, email: str) -> str:
+def reset_token(client: TestClient, inbox: Inbox, email: str) -> str:
+    """The code the worker mailed for the reset asked for `email` (COMPAT §3.4)."""
+    work_resets(client)
     body = inbox.to(email)[-1].get_payload(decode=True)
     assert isinstance(body, bytes)
     match = re.search(r"token:\s+(\S+)", body.decode())
@@ -216,7 +231,7 @@ def reset_token(inbox: Inbox, email: str) -> str:
 def test_reset_emails_a_single_use_token(client: TestClient, inbox: Inbox) -> None:
     api = Api(client)
     assert client.post("/v1/accounts/reset", data={"email": api.email}).status_code == 204
-    token = reset_token(inbox, api.email)
+    token = reset_token(client, inbox, api.email)
     # The reset token is not a launch code.
     assert (
         client.get("/v1/accounts/authorized", headers={"Authorization": token}).status_code == 401
@@ -241,9 +256,15 @@ def test_reset_emails_a_single_use_token(client: TestClient, inbox: Inbox) -> No
     )
 
 
+def work_resets(client: TestClient) -> None:
+    state = client.app.state  # type: ignore[attr-defined]
+    Worker(state.database, state.settings, TASKS, kinds={resets.RESET}).run_once()
+
+
 def test_reset_of_an_unknown_email_is_also_204(client: TestClient, inbox: Inbox) -> None:
     email = unique_email()
     assert client.post("/v1/accounts/reset", data={"email": email}).status_code == 204
+    work_resets(client)
     assert inbox.to(email) == []
 
 
@@ -259,6 +280,54 @@ def test_verification(client: TestClient, inbox: Inbox) -> None:
     assert link
     assert client.get(link.group(1)).json() == {"success": True}
     assert api.get(f"/v1/accounts/{api.account_id}/is-verified").json() == {"isVerified": True}
+
+
+def test_an_email_change_waits_for_the_new_address(client: TestClient, inbox: Inbox) -> None:
+    """Issue 16 point 4: the account keeps its email until the link sent to the new address is
+    followed; the link is single-use and verifies the address."""
+    api = Api(client)
+    new = unique_email()
+    url = f"/v1/accounts/{api.account_id}"
+    changed = api.patch(url, json={"email": new, "firstname": "Rocket"})
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["email"] == api.email and changed.json()["firstname"] == "Rocket"
+    assert "pendingEmail" not in changed.json()
+    assert api.get(url).json()["email"] == api.email
+    login = {"email": api.email, "password": api.password}
+    assert client.post("/v1/accounts/login", data=login).status_code == 200
+    assert client.post("/v1/accounts/login", data={**login, "email": new}).status_code == 401
+    link = inbox.link(new, "/v1/accounts/confirm")
+    assert client.get(link).json() == {"success": True}
+    assert api.get(url).json()["email"] == new
+    assert api.get(f"{url}/is-verified").json() == {"isVerified": True}
+    assert client.get(link).status_code == 401  # single-use
+    assert client.post("/v1/accounts/login", data={**login, "email": new}).status_code == 200
+    assert client.post("/v1/accounts/login", data=login).status_code == 401
+
+
+def test_a_later_email_change_voids_the_earlier_link(client: TestClient, inbox: Inbox) -> None:
+    api = Api(client)
+    first, second = unique_email(), unique_email()
+    url = f"/v1/accounts/{api.account_id}"
+    assert api.patch(url, json={"email": first}).status_code == 200
+    first_link = inbox.link(first, "/v1/accounts/confirm")
+    assert api.put(url, json={"email": second}).status_code == 200
+    assert client.get(first_link).status_code == 401
+    assert client.get(inbox.link(second, "/v1/accounts/confirm")).json() == {"success": True}
+    assert api.get(url).json()["email"] == second
+
+
+def test_an_email_change_to_a_taken_address_is_a_422(client: TestClient, inbox: Inbox) -> None:
+    api, other = Api(client), Api(client)
+    url = f"/v1/accounts/{api.account_id}"
+    taken = api.patch(url, json={"email": other.email.upper()})
+    assert taken.status_code == 422 and "email" in taken.json()["error"]["details"]["messages"]
+    free = unique_email()
+    assert api.patch(url, json={"email": free}).status_code == 200
+    Api(client, free)  # someone signs up with it before the link is followed
+    refused = client.get(inbox.link(free, "/v1/accounts/confirm"))
+    assert refused.status_code == 422, refused.text
+    assert api.get(url).json()["email"] == api.email
 
 
 def test_access_tokens(client: TestClient) -> None:

@@ -8,33 +8,10 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from spaceport.clients import service
 from spaceport.events.models import Event
 from spaceport.kit.db import Database
+from tests.clients.conftest import SPACEX, create, created, names
 from tests.conftest import Api
-
-# The reference's curl example, verbatim, as form data.
-SPACEX = {
-    "name": "Space Exploration Technologies corp",
-    "address": "Rocket Road",
-    "city": "Hawthorne",
-    "zip": "CA 90250",
-    "country": "USA",
-    "email": "info@spacex.com",
-    "contact": "Elon M.",
-    "phone": "+1 123 456 7890",
-}
-
-
-def create(api: Api, oid: str, **data: Any) -> Any:
-    return api.post(f"/v1/organizations/{oid}/clients", data=data)
-
-
-def created(api: Api, oid: str, **data: Any) -> dict[str, Any]:
-    response = create(api, oid, **data)
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
 def messages(response: Any) -> dict[str, list[str]]:
@@ -85,14 +62,6 @@ def test_list_and_count_as_in_the_reference(api: Api, organization: dict[str, An
     client = created(api, oid, **SPACEX)
     assert api.get(f"/v1/organizations/{oid}/clients").json() == [client]
     assert api.get(f"/v1/organizations/{oid}/clients/count").json() == {"count": 1}
-
-
-def test_search_as_in_the_reference(api: Api, organization: dict[str, Any]) -> None:
-    oid = organization["id"]
-    client = created(api, oid, **SPACEX)
-    created(api, oid, name="Blue Origin")
-    response = api.get(f"/v1/organizations/{oid}/clients/search?term=Space")
-    assert response.status_code == 200 and response.json() == [client]
 
 
 # -- rules --------------------------------------------------------------------------------------
@@ -187,130 +156,6 @@ def test_several_problems_are_reported_together(api: Api, organization: dict[str
         api, organization["id"], name="X", email="x", IBAN="x", country="BE", taxNumber="x"
     )
     assert sorted(messages(response)) == ["IBAN", "email", "taxNumber"]
-
-
-# -- search -----------------------------------------------------------------------------------
-def names(response: Any) -> list[str]:
-    assert response.status_code == 200, response.text
-    return [client["name"] for client in response.json()]
-
-
-def test_search_ranks_name_exact_prefix_substring_then_other_fields(
-    api: Api, organization: dict[str, Any]
-) -> None:
-    oid = organization["id"]
-    created(api, oid, name="Orbital Rocket Works")  # name contains the term
-    created(api, oid, name="Zeta", city="Rocketville")  # another field
-    created(api, oid, name="Rockets & Co")  # name starts with the term
-    created(api, oid, name="ROCKET")  # name is the term
-    created(api, oid, name="Alpha", contact="rocket man")  # another field
-    created(api, oid, name="Unrelated")
-    found = names(api.get(f"/v1/organizations/{oid}/search-clients", params={"term": "rocket"}))
-    assert found == ["ROCKET", "Rockets & Co", "Orbital Rocket Works", "Alpha", "Zeta"]
-
-
-def test_search_looks_in_every_searched_field(api: Api, organization: dict[str, Any]) -> None:
-    oid = organization["id"]
-    fields = {
-        "email": "needle@example.com",
-        "address": "Needle Street 1",
-        "city": "Needleton",
-        "taxNumber": "NEEDLE-1",
-        "companyNumber": "needle-2",
-        "contact": "Ms Needle",
-        "phone": "needle 555",
-    }
-    for key, value in fields.items():
-        created(api, oid, name=f"by {key}", **{key: value})
-    created(api, oid, name="haystack", address2="needle", zip="needle", bank="needle")
-    found = names(api.get(f"/v1/organizations/{oid}/clients/search", params={"term": "NEEDLE"}))
-    assert sorted(found) == sorted(f"by {key}" for key in fields)
-
-
-def test_search_is_case_insensitive_beyond_ascii(api: Api, organization: dict[str, Any]) -> None:
-    oid = organization["id"]
-    created(api, oid, name="ŠPAN d.o.o.", city="Straße")
-    assert names(api.get(f"/v1/organizations/{oid}/search-clients?term=špan")) == ["ŠPAN d.o.o."]
-    assert names(api.get(f"/v1/organizations/{oid}/search-clients?term=STRASSE")) == ["ŠPAN d.o.o."]
-
-
-def test_search_treats_like_wildcards_as_text(api: Api, organization: dict[str, Any]) -> None:
-    oid = organization["id"]
-    created(api, oid, name="100% Rocket")
-    created(api, oid, name="1000 Rockets")
-    created(api, oid, name="under_score")
-    created(api, oid, name="underscore")
-    assert names(api.get(f"/v1/organizations/{oid}/search-clients", params={"term": "100%"})) == [
-        "100% Rocket"
-    ]
-    assert names(api.get(f"/v1/organizations/{oid}/search-clients", params={"term": "r_s"})) == [
-        "under_score"
-    ]
-    assert names(api.get(f"/v1/organizations/{oid}/search-clients", params={"term": "/"})) == []
-
-
-def test_search_respects_limit_default_50(api: Api, organization: dict[str, Any]) -> None:
-    oid = organization["id"]
-    for number in range(53):
-        created(api, oid, name=f"Client {number:02d}")
-    url = f"/v1/organizations/{oid}/search-clients"
-    assert len(names(api.get(url, params={"term": "client"}))) == 50
-    limited = api.get(url, params={"term": "client", "filter[limit]": "3", "filter[skip]": "1"})
-    assert names(limited) == ["Client 01", "Client 02", "Client 03"]
-
-
-def test_search_leaves_out_deleted_and_other_organizations(
-    api: Api, organization: dict[str, Any]
-) -> None:
-    oid = organization["id"]
-    gone = created(api, oid, name="Gone Rocket")
-    api.delete(f"/v1/clients/{gone['id']}")
-    other = api.create_organization(name="Other")
-    created(api, other["id"], name="Foreign Rocket")
-    created(api, oid, name="Home Rocket")
-    assert names(api.get(f"/v1/organizations/{oid}/search-clients?term=rocket")) == ["Home Rocket"]
-
-
-def test_search_takes_where_and_needs_a_term(api: Api, organization: dict[str, Any]) -> None:
-    oid = organization["id"]
-    created(api, oid, name="Rocket A", city="Hawthorne")
-    created(api, oid, name="Rocket B", city="Boca Chica")
-    url = f"/v1/organizations/{oid}/search-clients"
-    where = api.get(url, params={"term": "rocket", "filter[where][city]": "Boca Chica"})
-    assert names(where) == ["Rocket B"]
-    assert names(api.get(url, params={"term": ""})) == ["Rocket A", "Rocket B"]
-    missing = api.get(url)
-    assert missing.status_code == 400
-    assert missing.json()["error"]["message"] == "term is a required argument"
-
-
-def test_find_by_email_ignores_case_and_deleted_clients(
-    api: Api, database: Database, organization: dict[str, Any]
-) -> None:
-    oid = organization["id"]
-    deleted = created(api, oid, name="Old", email="Elon@SpaceX.com")
-    api.delete(f"/v1/clients/{deleted['id']}")
-    client = created(api, oid, name="New", email="Elon@SpaceX.com")
-    created(api, oid, name="Later", email="elon@spacex.com")
-    with database.transaction(write=False) as session:
-        found = service.find_by_email(session, oid, "  ELON@spacex.COM ")
-        assert found is not None and found.id == client["id"]
-        assert service.find_by_email(session, oid, "nobody@spacex.com") is None
-        assert service.find_by_email(session, oid, "") is None
-        other = api.create_organization(name="Other")
-        assert service.find_by_email(session, other["id"], "elon@spacex.com") is None
-
-
-def test_an_email_change_moves_the_match(
-    api: Api, database: Database, organization: dict[str, Any]
-) -> None:
-    oid = organization["id"]
-    client = created(api, oid, name="X", email="first@example.com")
-    api.patch(f"/v1/clients/{client['id']}", data={"email": "Second@example.com"})
-    with database.transaction(write=False) as session:
-        assert service.find_by_email(session, oid, "first@example.com") is None
-        found = service.find_by_email(session, oid, "second@EXAMPLE.com")
-        assert found is not None and found.id == client["id"]
 
 
 # -- soft delete, filters, access, events -------------------------------------------------------

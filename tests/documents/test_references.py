@@ -103,3 +103,22 @@ def test_a_payment_for_another_organizations_document_is_refused(
     messages = response.json()["error"]["details"]["messages"]
     assert messages == {"documentId": [f"No document {theirs['document']!r} in this organization"]}
     assert api.get(f"/v1/organizations/{org_id}/payments/count").json()["count"] == 0
+
+
+def test_a_booking_to_another_organizations_category_is_refused(
+    api: Api, client: TestClient, organization: dict[str, Any]
+) -> None:
+    """COMPAT §7.6 DocumentCategory: `categoryId` (or `categoryAlias`) names a category of the
+    document's organization only."""
+    other = Api(client)
+    theirs = other.create_organization()["id"]
+    category = other.post(
+        f"/v1/organizations/{theirs}/categories", json={"name": "Secret", "alias": "secret"}
+    ).json()
+    url = f"/v1/documents/{create(api, organization['id'], json=simple())['id']}/documentCategories"
+    for body in ({"categoryId": category["id"], "amount": 1}, {"categoryAlias": "secret"}):
+        response = api.post(url, json=body)
+        assert response.status_code == 422, response.text
+        assert list(response.json()["error"]["details"]["messages"]) == ["categoryId"]
+        assert "Secret" not in response.text and "secret" not in response.text
+    assert api.get(url).json() == []

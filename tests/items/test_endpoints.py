@@ -3,7 +3,6 @@ COMPAT §5.1, COMPAT §8.1)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlalchemy import select
@@ -11,33 +10,7 @@ from sqlalchemy import select
 from spaceport.events.models import Event
 from spaceport.kit.db import Database
 from tests.conftest import Api
-
-ISO_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
-SPACE_SUIT = {
-    "name": "Space suit",
-    "description": "Best in class suit made from durable composites.",
-    "unit": "item",
-    "price": "1000",
-}
-
-
-def vat(api: Api, oid: str, rate: int) -> str:
-    """The id of the organization's tax with `rate` (the Belgian VAT: 21, 12, 6, 0)."""
-    taxes = api.get(f"/v1/organizations/{oid}/taxes").json()
-    return next(str(t["id"]) for t in taxes if t["_taxRates"][0]["rate"] == rate)
-
-
-def create(api: Api, oid: str, **fields: Any) -> dict[str, Any]:
-    response = api.post(f"/v1/organizations/{oid}/items", json=fields)
-    assert response.status_code == 200, response.text
-    item: dict[str, Any] = response.json()
-    return item
-
-
-def messages(response: Any) -> dict[str, list[str]]:
-    assert response.status_code == 422, response.text
-    found: dict[str, list[str]] = response.json()["error"]["details"]["messages"]
-    return found
+from tests.items.conftest import ISO_MS, SPACE_SUIT, create, messages, vat
 
 
 def test_create_item_as_in_the_reference(api: Api, organization: dict[str, Any]) -> None:
@@ -274,102 +247,6 @@ def test_every_change_records_its_event(
 
 
 # --- search (COMPAT §1.11) --------------------------------------------------------------------
-
-
-def catalog(api: Api, oid: str) -> None:
-    create(api, oid, name="Old space suit")
-    create(api, oid, name="Rocket", SKU="SPACE-1")
-    create(api, oid, name="Space suit")
-    create(api, oid, name="Boots", description="For space walks")
-    create(api, oid, name="space")
-    create(api, oid, name="Tea", description="Earl Grey")
-    create(api, oid, name="Spacesuit helmet")
-
-
-def names(response: Any) -> list[str]:
-    assert response.status_code == 200, response.text
-    return [item["name"] for item in response.json()]
-
-
-def test_search_items_best_matches_first(api: Api, organization: dict[str, Any]) -> None:
-    oid = organization["id"]
-    catalog(api, oid)
-    expected = [
-        "space",  # exact name
-        "Space suit",  # name prefix, then by name
-        "Spacesuit helmet",
-        "Old space suit",  # inside the name
-        "Boots",  # description
-        "Rocket",  # SKU
-    ]
-    for path in ("search-items", "items/search", "Items/Search"):
-        url = f"/v1/organizations/{oid}/{path}"
-        assert names(api.get(url, params={"term": "SPACE"})) == expected, path
-
-
-def test_search_respects_the_limit_and_deleted_items(
-    api: Api, organization: dict[str, Any]
-) -> None:
-    oid = organization["id"]
-    catalog(api, oid)
-    url = f"/v1/organizations/{oid}/search-items"
-    assert names(api.get(url, params={"term": "space", "filter[limit]": "2"})) == [
-        "space",
-        "Space suit",
-    ]
-    [tea] = api.get(url, params={"term": "earl"}).json()
-    api.delete(f"/v1/items/{tea['id']}")
-    assert names(api.get(url, params={"term": "earl"})) == []
-
-
-def test_search_defaults_to_50_results(api: Api, organization: dict[str, Any]) -> None:
-    oid = organization["id"]
-    for number in range(55):
-        create(api, oid, name=f"Bolt {number:02d}")
-    found = names(api.get(f"/v1/organizations/{oid}/search-items", params={"term": "bolt"}))
-    assert found == [f"Bolt {number:02d}" for number in range(50)]
-
-
-def test_search_takes_the_term_literally(api: Api, organization: dict[str, Any]) -> None:
-    oid = organization["id"]
-    create(api, oid, name="50% off")
-    create(api, oid, name="a_b")
-    create(api, oid, name="axb")
-    url = f"/v1/organizations/{oid}/search-items"
-    assert names(api.get(url, params={"term": "%"})) == ["50% off"]
-    assert names(api.get(url, params={"term": "_"})) == ["a_b"]
-    assert names(api.get(url, params={"term": "\\"})) == []
-
-
-def test_search_includes_taxes_and_needs_a_term(api: Api, organization: dict[str, Any]) -> None:
-    oid = organization["id"]
-    create(api, oid, name="Suit", taxIds=[vat(api, oid, 21)])
-    url = f"/v1/organizations/{oid}/items/search"
-    [item] = api.get(url, params={"term": "suit", "filter[include]": "taxes"}).json()
-    assert [t["_taxRates"][0]["rate"] for t in item["taxes"]] == [21]
-    assert api.get(url).status_code == 400
-    other = api.create_organization(name="Other agency")
-    assert names(api.get(f"/v1/organizations/{other['id']}/search-items?term=suit")) == []
-
-
-def test_search_ignores_case_beyond_ascii(api: Api, organization: dict[str, Any]) -> None:
-    oid = organization["id"]
-    create(api, oid, name="Žlica")
-    create(api, oid, name="Straße")
-    url = f"/v1/organizations/{oid}/search-items"
-    assert names(api.get(url, params={"term": "žLI"})) == ["Žlica"]
-    assert names(api.get(url, params={"term": "STRASSE"})) == ["Straße"]
-
-
-def test_search_follows_updates(api: Api, organization: dict[str, Any]) -> None:
-    oid = organization["id"]
-    item = create(api, oid, name="Suit", SKU="S-1")
-    api.patch(f"/v1/items/{item['id']}", json={"name": "Helmet", "description": "Visor"})
-    url = f"/v1/organizations/{oid}/search-items"
-    assert names(api.get(url, params={"term": "suit"})) == []
-    assert names(api.get(url, params={"term": "visor"})) == ["Helmet"]
-    assert names(api.get(url, params={"term": "s-1"})) == ["Helmet"]
-    assert "searchText" not in api.get(f"/v1/items/{item['id']}").json()
 
 
 def test_an_empty_form_tax_list_clears_the_taxes(api: Api, organization: dict[str, Any]) -> None:

@@ -21,7 +21,7 @@ from spaceport.events.models import Event
 from spaceport.kit.db import Database
 from tests.conftest import Api
 from tests.documents.test_endpoints import GETTING_STARTED, create
-from tests.webhooks.test_delivery import Receiver
+from tests.webhooks.conftest import Receiver
 
 ROOT = Path(__file__).resolve().parents[2]
 ITERATIONS = 4

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 
 from spaceport.app import create_app
@@ -44,3 +46,29 @@ def test_a_value_that_is_no_launch_code_is_budgeted_by_address() -> None:
     assert client_key(scope_with(b"x" * 63)) == "address:203.0.113.7"
     assert client_key(scope_with(b"a" * 64)).startswith("code:")
     assert client_key(scope_with(b"Bearer " + b"a" * 64)) == client_key(scope_with(b"a" * 64))
+
+
+def test_login_and_reset_are_limited_per_email_and_per_address(
+    settings: Settings, database: Database
+) -> None:
+    """Issue 16 point 4: login and password reset are rate-limited per email (normalized) and
+    per address, each with its own budget: 429 with Retry-After, in the envelope. Budgets per
+    day: a sliding window lets one more attempt through when the test crosses its boundary."""
+    limits = {"login_rate_limit_email": "2/day", "login_rate_limit_address": "5/day"}
+    app = create_app(settings.model_copy(update=limits), database)
+    with TestClient(app) as client:
+
+        def log_in(email: str) -> Any:
+            return client.post("/v1/accounts/login", data={"email": email, "password": "x"})
+
+        assert [log_in("crew@example.com").status_code for _ in range(3)] == [401, 401, 429]
+        refused = log_in(" Crew@Example.COM ")  # the same email
+        assert refused.status_code == 429 and refused.json()["error"]["statusCode"] == 429
+        assert 1 <= int(refused.headers["retry-after"]) <= 86400
+        assert log_in("pilot@example.com").status_code == 401  # the address's 5th attempt
+        assert log_in("captain@example.com").status_code == 429  # the address is spent
+        resets = [
+            client.post("/v1/accounts/reset", data={"email": "crew@example.com"}).status_code
+            for _ in range(3)
+        ]
+        assert resets == [204, 204, 429]  # resets have their own budgets

@@ -124,7 +124,8 @@ def test_docs_are_served(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     assert "/v1/accounts/login" in schema["paths"]
     body = schema["paths"]["/v1/accounts/login"]["post"]["requestBody"]["content"]
-    assert "email" in body["application/x-www-form-urlencoded"]["schema"]["properties"]
+    ref = body["application/json"]["schema"]["$ref"]
+    assert "email" in schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]["properties"]
     assert client.get("/docs").status_code == 200
 
 

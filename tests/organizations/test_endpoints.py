@@ -106,3 +106,20 @@ def test_unknown_organization_is_404_and_foreign_one_401(client: TestClient) -> 
     org = second.create_organization()
     assert first.get("/v1/organizations/ffffffffffffffffffffffff").status_code == 404
     assert first.get(f"/v1/organizations/{org['id']}").status_code == 401
+
+
+def test_a_text_longer_than_its_column_is_a_422(api: Api, organization: dict[str, Any]) -> None:
+    """COMPAT §2.2: `locale` is a VARCHAR(8); PostgreSQL refuses longer, SQLite would keep it:
+    both answer a 422 naming it, and nothing changes (found by the schemathesis run)."""
+    url = f"/v1/organizations/{organization['id']}"
+    refused = api.patch(url, json={"locale": "x" * 9, "name": "Renamed"})
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["error"]["details"]["messages"] == {
+        "locale": ["is longer than 8 characters"]
+    }
+    unchanged = api.get(url).json()
+    assert (unchanged["locale"], unchanged["name"]) == (
+        organization["locale"],
+        organization["name"],
+    )
+    assert api.patch(url, json={"locale": "sl"}).json()["locale"] == "sl"

@@ -16,13 +16,6 @@ from spaceport.webhooks.models import Webhook
 from tests.conftest import Api
 
 
-@pytest.fixture
-def private_allowed(app: Any, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    settings: Settings = app.state.settings
-    monkeypatch.setattr(settings, "webhook_allow_private", True)
-    return settings
-
-
 def create(api: Api, oid: str, **body: Any) -> Any:
     return api.post(f"/v1/organizations/{oid}/webhooks", json=body)
 

@@ -17,17 +17,20 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spaceport.access.errors import AdminOnly, OrganizationDeactivated, ReadonlyAccess
 from spaceport.access.models import Access
+from spaceport.access.repository import AccessRepository
 from spaceport.accounts.models import READ_SCOPE, AccessToken, Account
+from spaceport.accounts.repository import AccountRepository
 from spaceport.kit.db import Model, utcnow
 from spaceport.kit.errors import Forbidden, NotFound, Unauthorized
+from spaceport.kit.repository import repository_of
 from spaceport.kit.transaction import READ_METHODS, Db, transaction
 from spaceport.kit.wire import RELATION_ORGANIZATION
 from spaceport.organizations.models import Organization
+from spaceport.organizations.repository import OrganizationRepository
 
 
 def code_hash(code: str) -> str:
@@ -54,7 +57,7 @@ def valid(token: AccessToken | None, purpose: str) -> bool:
 
 
 def token_for(session: Session, code: str, purpose: str = "login") -> AccessToken | None:
-    token = session.get(AccessToken, code_hash(code))
+    token = AccountRepository(session).token(code_hash(code))
     return token if valid(token, purpose) else None
 
 
@@ -78,15 +81,7 @@ def resolve_caller(request: Request, session: Session) -> Caller | None:
     """The caller behind the launch code; None when there is none, or it matches nothing
     (`Authorization: null`, an expired or deleted code): COMPAT §1.12, anonymous as in LoopBack."""
     code = launch_code(request)
-    found = (
-        session.execute(
-            select(AccessToken, Account)
-            .join(Account, Account.id == AccessToken.account_id)
-            .where(AccessToken.id == code_hash(code))
-        ).first()
-        if code
-        else None
-    )
+    found = AccountRepository(session).token_with_account(code_hash(code)) if code else None
     if found is None or not valid(found[0], "login"):
         return None
     if not scope_permits(found[0], request.method):
@@ -134,6 +129,11 @@ def _calls(dependant: Dependant) -> set[Any]:
     return found
 
 
+def needs_caller(route: APIRoute) -> bool:
+    """The route answers 401 without a launch code (for the OpenAPI document's security)."""
+    return current_caller in _calls(route.dependant)
+
+
 def authenticate_first(routers: Iterable[APIRouter]) -> None:
     """Every route that resolves the caller does so before anything else (its body, its
     upload): a code without the right gets its 401 or 403 (scopes: `read` only GETs), not a 422
@@ -176,15 +176,7 @@ class Scope:
 
 
 def active_access(session: Session, account_id: str, organization_id: str) -> Access | None:
-    return session.scalars(
-        select(Access).where(
-            Access.account_id == account_id,
-            Access.organization_id == organization_id,
-            Access.active.is_(True),
-            Access.disabled.is_(False),
-            Access.rejected.is_(False),
-        )
-    ).first()
+    return AccessRepository(session).active(account_id, organization_id)
 
 
 def authorize(
@@ -196,7 +188,7 @@ def authorize(
     admin_only: bool = False,
     while_inactive: bool = False,
 ) -> tuple[Organization, Access]:
-    organization = session.get(Organization, organization_id)
+    organization = OrganizationRepository(session).get(organization_id)
     if organization is None:
         raise NotFound(f"Unknown organization id {organization_id!r}")
     access = active_access(session, caller.account.id, organization_id)
@@ -227,7 +219,8 @@ def organization_scope(
         instance: Any = None
         organization_id = resource_id
         if via is not None:
-            instance = session.get(via, resource_id)
+            # A deleted one too: each route answers it with `live` (COMPAT §5.1).
+            instance = repository_of(via)(session).get(resource_id, include_deleted=True)
             if instance is None:
                 raise NotFound(f"Unknown {via.__name__.lower()} id {resource_id!r}")
             organization_id = instance.organization_id

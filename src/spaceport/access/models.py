@@ -22,6 +22,9 @@ class Access(Model):
     # Null until an invitation by email finds its account (linked at sign-up).
     account_id: Mapped[str | None] = mapped_column(String(24), ForeignKey("accounts.id"))
     email: Mapped[str | None] = mapped_column(String(254))
+    # Issue 16 point 4: the SHA-256 of the token an invitation by email sends, which lets the
+    # one who received it accept it; null once answered, and for invitations by account id.
+    invitation_hash: Mapped[str | None] = mapped_column(String(64), info={"private": True})
     role: Mapped[str] = mapped_column(String(16), default="default")
     active: Mapped[bool] = mapped_column(default=True)
     rejected: Mapped[bool] = mapped_column(default=False)

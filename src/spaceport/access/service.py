@@ -2,34 +2,36 @@
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from typing import Any
 
-from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from spaceport.access.authorization import Caller
+from spaceport.access.authorization import code_hash
 from spaceport.access.errors import AlreadyHasAccess, LastAdmin
 from spaceport.access.models import Access
+from spaceport.access.repository import AccessRepository
 from spaceport.access.schemas import Invite
 from spaceport.accounts.models import Account
+from spaceport.accounts.repository import AccountRepository
 from spaceport.kit.errors import NotFound, Unauthorized, invalid
 from spaceport.kit.serialize import to_api
 
 
-def invite(session: Session, organization_id: str, data: Invite) -> Access:
-    """By `accountId`, or by `email`: an email without an account yet is linked at sign-up."""
+def invite(session: Session, organization_id: str, data: Invite) -> tuple[Access, str | None]:
+    """By `accountId`, or by `email`. Issue 16 point 4: an invitation by email names an account
+    only once it has verified the address (now, or when it verifies it later), and comes with
+    a single-use token, returned here for its email, that lets whoever received it accept."""
     if data.account_id is None and data.email is None:
         raise invalid("email", "Either accountId or email is required")
     account = _invitee(session, data)
+    if data.account_id is None and account is not None and not account.email_verified:
+        account = None  # the address is not proven to be this account's
     email = account.email if account else str(data.email).lower()
-    existing = session.scalars(
-        select(Access).where(
-            Access.organization_id == organization_id,
-            or_(Access.account_id == account.id, Access.email == email)
-            if account
-            else Access.email == email,
-        )
-    ).first()
+    existing = AccessRepository(session).invitation(
+        organization_id, account.id if account else None, email
+    )
     if existing is not None and not existing.rejected:
         raise AlreadyHasAccess()
     access = existing or Access(organization_id=organization_id)
@@ -39,51 +41,30 @@ def invite(session: Session, organization_id: str, data: Invite) -> Access:
     access.active = not data.require_confirmation
     access.rejected = False
     access.disabled = False
+    code = None if data.account_id is not None else secrets.token_urlsafe(32)
+    access.invitation_hash = code_hash(code) if code else None
     session.add(access)
     session.flush()
-    return access
+    return access, code
 
 
 def _invitee(session: Session, data: Invite) -> Account | None:
     if data.account_id is not None:
-        account = session.get(Account, data.account_id)
+        account = AccountRepository(session).get(data.account_id)
         if account is None:
             raise invalid("accountId", "No account with this id")
         return account
     email = str(data.email).lower()
-    return session.scalars(select(Account).where(Account.email == email)).first()
+    return AccountRepository(session).by_email(email)
 
 
 def accesses_of(session: Session, organization_id: str) -> list[Access]:
-    return list(
-        session.scalars(
-            select(Access)
-            .where(Access.organization_id == organization_id)
-            .order_by(Access.created_at, Access.id)
-        )
-    )
-
-
-def _admins_left_without(session: Session, access: Access) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Access)
-            .where(
-                Access.organization_id == access.organization_id,
-                Access.id != access.id,
-                Access.role == "admin",
-                Access.active.is_(True),
-                Access.disabled.is_(False),
-            )
-        )
-        or 0
-    )
+    return AccessRepository(session).of_organization(organization_id)
 
 
 def _keep_an_admin(session: Session, access: Access) -> None:
     """An organization never loses its last admin: nobody could manage it any more."""
-    if access.role == "admin" and _admins_left_without(session, access) == 0:
+    if access.role == "admin" and AccessRepository(session).admins_left_without(access) == 0:
         raise LastAdmin()
 
 
@@ -107,17 +88,31 @@ def change_role(session: Session, access: Access, role: str) -> None:
     session.flush()
 
 
-def invitation_for(session: Session, caller: Caller, access_id: str) -> Access:
-    """Only the invited account answers an invitation."""
-    access = session.get(Access, access_id)
+def invitation_for(session: Session, account: Account, access_id: str, token: str) -> Access:
+    """Only the invited account answers an invitation (issue 16 point 4): the account it names,
+    an account that has verified the address it was sent to, or whoever gives the token of its
+    email. The token is single-use: once answered, the invitation names the account."""
+    access = AccessRepository(session).get(access_id)
     if access is None:
         raise NotFound(f"Unknown access id {access_id!r}")
-    mine = access.account_id == caller.account.id or (
-        access.account_id is None and access.email == caller.account.email
-    )
-    if not mine:
+    open_to = access.account_id is None
+    proven = account.email_verified and access.email == account.email
+    given = bool(token) and access.invitation_hash is not None
+    received = given and hmac.compare_digest(access.invitation_hash or "", code_hash(token))
+    if not (access.account_id == account.id or (open_to and (proven or received))):
         raise Unauthorized()
-    access.account_id = caller.account.id
+    access.account_id = account.id
+    access.invitation_hash = None
+    return access
+
+
+def answer_invitation(
+    session: Session, account: Account, access_id: str, token: str, *, accept: bool
+) -> Access:
+    """The invited account accepts (the access becomes active) or rejects the invitation."""
+    access = invitation_for(session, account, access_id, token)
+    access.active, access.rejected = accept, not accept
+    session.flush()
     return access
 
 

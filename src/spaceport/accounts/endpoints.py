@@ -9,30 +9,35 @@ from fastapi import APIRouter, BackgroundTasks, Request, Response
 from sqlalchemy.orm import Session
 
 from spaceport.access.authorization import CallerDep, caller_of, launch_code, resolve_caller
-from spaceport.accounts import mails, passwords, service
+from spaceport.accounts import mails, passwords, resets, service
+from spaceport.accounts.models import Account
 from spaceport.accounts.schemas import (
     AccountCreate,
     AccountUpdate,
     ChangePassword,
     Impersonate,
+    LaunchCode,
     Login,
     ResetPassword,
     ResetRequest,
     TokenCreate,
+    Uniqueness,
+    Verification,
 )
 from spaceport.config import Settings, SettingsDep
+from spaceport.kit.answers import Count, Success, answer_model, many
 from spaceport.kit.errors import Forbidden, Unauthorized, invalid
 from spaceport.kit.json import ApiResponse
+from spaceport.kit.openapi import LAUNCH_CODE
 from spaceport.kit.ratelimit import KeyedLimits
 from spaceport.kit.transaction import Db, after_commit, read_phase, write_phase, writes
 from spaceport.kit.wire import body_of
 
 router = APIRouter(prefix="/v1/accounts", tags=["accounts"])
-ONE_HOUR = 3600
-ONE_WEEK = 7 * 24 * 3600
+AccountAnswer = answer_model(Account)
 
 
-@router.post("")
+@router.post("", response_model=AccountAnswer)
 async def create_account(
     request: Request,
     background: BackgroundTasks,
@@ -54,7 +59,7 @@ async def create_account(
     return ApiResponse(await write_phase(request, background, create))
 
 
-@router.post("/login")
+@router.post("/login", response_model=LaunchCode)
 async def log_in(
     request: Request,
     background: BackgroundTasks,
@@ -78,17 +83,17 @@ def log_out(session: Db, caller: CallerDep) -> Response:
     return Response(status_code=204)
 
 
-@router.post("/impersonate")
+@router.post("/impersonate", response_model=LaunchCode)
 def impersonate(session: Db, caller: CallerDep, data: Impersonate = body_of(Impersonate)) -> Any:
     return ApiResponse(service.impersonate(session, caller, data.id, data.email, data.ttl))
 
 
-@router.get("/authorized")
+@router.get("/authorized", response_model=AccountAnswer)
 def authorized(caller: CallerDep) -> Any:
     return ApiResponse(service.account_answer(caller.account))
 
 
-@router.get("/is-unique")
+@router.get("/is-unique", response_model=Uniqueness)
 def is_unique(session: Db, email: str = "") -> Any:
     if not email:
         raise invalid("email", "can't be blank")
@@ -102,21 +107,15 @@ async def request_reset(
     settings: SettingsDep,
     data: ResetRequest = body_of(ResetRequest),
 ) -> Response:
-    """COMPAT §3.4: always 204, so nobody learns which emails have accounts; one write
-    transaction either way (no enumeration, COMPAT §3.4); rate-limited like login."""
+    """COMPAT §3.4: always 204, so nobody learns which emails have accounts: the same one job
+    is written for every email and the worker mails the code (`accounts.resets`); rate-limited
+    like login."""
     attempts(request, settings).hit("reset", attempt_keys(request, data.email))
-
-    def issue(session: Session) -> None:
-        account = service.account_by_email(session, data.email)
-        if account is not None:
-            code, _ = service.issue_code(session, account, ONE_HOUR, purpose="reset")
-            after_commit(session, partial(mails.send_reset, settings, account.email, code))
-
-    await write_phase(request, background, issue)
+    await write_phase(request, background, partial(resets.request, email=data.email))
     return Response(status_code=204)
 
 
-@router.post("/reset-password", status_code=204)
+@router.post("/reset-password", status_code=204, openapi_extra=LAUNCH_CODE)
 async def reset_password(
     request: Request, background: BackgroundTasks, data: ResetPassword = body_of(ResetPassword)
 ) -> Response:
@@ -134,7 +133,7 @@ async def reset_password(
     return Response(status_code=204)
 
 
-@router.post("/change-password", status_code=204)
+@router.post("/change-password", status_code=204, openapi_extra=LAUNCH_CODE)
 async def change_password(
     request: Request, background: BackgroundTasks, data: ChangePassword = body_of(ChangePassword)
 ) -> Response:
@@ -175,58 +174,66 @@ def attempt_keys(request: Request, email: str) -> dict[str, str]:
     return {"email": service.normalize_email(email), "address": address}
 
 
-@router.get("/confirm")
+@router.get("/confirm", response_model=Success)
 @writes
 def confirm_email(session: Db, uid: str = "", token: str = "") -> Any:
-    account = service.redeem(session, token, purpose="verify")
-    if account.id != uid:
-        raise Unauthorized("Invalid or expired token")
-    account.email_verified = True
+    """The link of a verification email, or of an email change (issue 16 point 4)."""
+    service.confirm(session, uid, token)
     return ApiResponse({"success": True})
 
 
-@router.get("/{account_id}")
+@router.get("/{account_id}", response_model=AccountAnswer)
 def get_account(session: Db, caller: CallerDep, account_id: str) -> Any:
     return ApiResponse(service.account_answer(service.account_for(session, caller, account_id)))
 
 
-@router.patch("/{account_id}")
-@router.put("/{account_id}")
+@router.patch("/{account_id}", response_model=AccountAnswer)
+@router.put("/{account_id}", response_model=AccountAnswer)
 def update_account(
-    session: Db, caller: CallerDep, account_id: str, data: AccountUpdate = body_of(AccountUpdate)
+    session: Db,
+    settings: SettingsDep,
+    caller: CallerDep,
+    account_id: str,
+    data: AccountUpdate = body_of(AccountUpdate),
 ) -> Any:
-    account = service.account_for(session, caller, account_id)
-    return ApiResponse(service.account_answer(service.update_account(session, account, data)))
+    """A new email takes effect once the link sent to it is followed (issue 16 point 4)."""
+    account, code = service.update_account(
+        session, service.account_for(session, caller, account_id), data
+    )
+    if code is not None and account.pending_email is not None:
+        send = partial(mails.send_email_change, settings, account.pending_email, account.id, code)
+        after_commit(session, send)
+    return ApiResponse(service.account_answer(account))
 
 
-@router.get("/{account_id}/is-verified")
+@router.get("/{account_id}/is-verified", response_model=Verification)
 def is_verified(session: Db, caller: CallerDep, account_id: str) -> Any:
     account = service.account_for(session, caller, account_id)
     return ApiResponse({"isVerified": account.email_verified})
 
 
-@router.get("/{account_id}/send-verification")
-@router.post("/{account_id}/send-verification")
+@router.get("/{account_id}/send-verification", response_model=Success)
+@router.post("/{account_id}/send-verification", response_model=Success)
 @writes
 def send_verification(
     session: Db, settings: SettingsDep, caller: CallerDep, account_id: str
 ) -> Any:
     account = service.account_for(session, caller, account_id)
     if not account.email_verified:
-        code, _ = service.issue_code(session, account, ONE_WEEK, purpose="verify")
+        code, _ = service.issue_code(session, account, service.EMAIL_LINK_TTL, purpose="verify")
         after_commit(
             session, partial(mails.send_verification, settings, account.email, account.id, code)
         )
     return ApiResponse({"success": True})
 
 
-@router.get("/{account_id}/accesstokens")
+@router.get("/{account_id}/accesstokens", response_model=many(LaunchCode))
 def list_tokens(session: Db, caller: CallerDep, account_id: str) -> Any:
     account = service.account_for(session, caller, account_id)
     return ApiResponse([service.token_listing(t) for t in service.tokens_of(session, account)])
 
 
-@router.post("/{account_id}/accesstokens")
+@router.post("/{account_id}/accesstokens", response_model=LaunchCode)
 def create_token(
     session: Db, caller: CallerDep, account_id: str, data: TokenCreate = body_of(TokenCreate)
 ) -> Any:
@@ -235,7 +242,7 @@ def create_token(
     return ApiResponse(service.access_token_answer(code, token))
 
 
-@router.delete("/{account_id}/accesstokens/{token_id}")
+@router.delete("/{account_id}/accesstokens/{token_id}", response_model=Count)
 def delete_token(session: Db, caller: CallerDep, account_id: str, token_id: str) -> Any:
     account = service.account_for(session, caller, account_id)
     count = service.delete_token(session, account, token_id)

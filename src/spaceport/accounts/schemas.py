@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, EmailStr, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, EmailStr, Field
 
 from spaceport.accounts.models import SCOPES
 from spaceport.accounts.passwords import StrongPassword
@@ -54,6 +55,7 @@ class AccountUpdate(ApiModel):
     label: str | None = None
     tax_number: str | None = None
     custom: dict[str, object] | None = None
+    locale: Literal["en", "sl"] | None = None  # WEB §W1.3: the web app's language
 
 
 class Login(ApiModel):
@@ -84,3 +86,25 @@ class ChangePassword(ApiModel):
 class TokenCreate(ApiModel):
     ttl: Ttl = TWO_MONTHS
     scopes: Scopes = Field(default_factory=list)
+
+
+# -- answers (COMPAT §1.13) ---------------------------------------------------------------------
+
+
+class LaunchCode(BaseModel):
+    """An AccessToken (COMPAT §3.2): `id` is the launch code when it is issued, its hash when
+    listed."""
+
+    id: str
+    ttl: int
+    created: datetime
+    userId: str
+    scopes: list[str]
+
+
+class Uniqueness(BaseModel):
+    isUnique: bool
+
+
+class Verification(BaseModel):
+    isVerified: bool

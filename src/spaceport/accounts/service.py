@@ -5,17 +5,19 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from spaceport.access.authorization import Caller, code_hash, token_for
-from spaceport.access.models import Access
+from spaceport.access.repository import AccessRepository
 from spaceport.accounts.errors import EmailTaken, RootOnly
 from spaceport.accounts.models import AccessToken, Account
+from spaceport.accounts.repository import AccountRepository
 from spaceport.accounts.schemas import AccountCreate, AccountUpdate
 from spaceport.kit.errors import NotFound, Unauthorized, invalid
 from spaceport.kit.json import iso_datetime
 from spaceport.kit.serialize import to_api
+
+EMAIL_LINK_TTL = 7 * 24 * 3600  # seconds: a link to confirm an address works for a week
 
 
 def normalize_email(email: str) -> str:
@@ -23,7 +25,7 @@ def normalize_email(email: str) -> str:
 
 
 def account_by_email(session: Session, email: str) -> Account | None:
-    return session.scalars(select(Account).where(Account.email == normalize_email(email))).first()
+    return AccountRepository(session).by_email(normalize_email(email))
 
 
 def is_unique(session: Session, email: str) -> bool:
@@ -49,30 +51,71 @@ def sign_up(
     )
     session.add(account)
     session.flush()
-    link_invitations(session, account)
+    # Issue 16 point 4: invitations sent to this email wait until the address is verified
     return account
 
 
 def link_invitations(session: Session, account: Account) -> None:
-    """Invitations sent to this email before the account existed now name it."""
-    session.execute(
-        update(Access)
-        .where(Access.account_id.is_(None), Access.email == account.email)
-        .values(account_id=account.id)
-    )
+    """Invitations sent to this account's email now name it: only once the account has proven
+    the address (issue 16 point 4), never at sign-up or at an unconfirmed email change."""
+    if account.email_verified:
+        AccessRepository(session).link_invitations(account.email, account.id)
 
 
-def update_account(session: Session, account: Account, data: AccountUpdate) -> Account:
+def update_account(
+    session: Session, account: Account, data: AccountUpdate
+) -> tuple[Account, str | None]:
+    """The account and, when the email changes, the single-use code of the link to send to
+    the new address: the account keeps its email until that link is followed (issue 16
+    point 4), so nobody takes an address, or the invitations sent to it, by naming it."""
     changes = data.given()
-    if "email" in changes and changes["email"] is not None:
-        email = normalize_email(changes["email"])
-        if email != account.email and not is_unique(session, email):
-            raise EmailTaken()
-        changes["email"] = email
+    email = changes.pop("email", None)
     for name, value in changes.items():
         if value is not None:
             setattr(account, name, value)
+    code = None if email is None else change_email(session, account, normalize_email(email))
     session.flush()
+    return account, code
+
+
+def change_email(session: Session, account: Account, email: str) -> str | None:
+    """A pending change to `email`, replacing any earlier one (whose link stops working)."""
+    repository = AccountRepository(session)
+    repository.drop_codes(account.id, ("email",))
+    if email == account.email:
+        account.pending_email = None
+        return None
+    if not is_unique(session, email):
+        raise EmailTaken()
+    account.pending_email = email
+    code, _ = issue_code(session, account, EMAIL_LINK_TTL, purpose="email")
+    return code
+
+
+def confirm(session: Session, account_id: str, code: str) -> Account:
+    """The link of a verification email (COMPAT §3.5) or of an email change (issue 16 point 4),
+    single-use: the address is verified, a pending email becomes the account's email, and the
+    invitations sent to the address now name the account."""
+    token = (
+        (token_for(session, code, "verify") or token_for(session, code, "email")) if code else None
+    )
+    repository = AccountRepository(session)
+    account = repository.get(token.account_id) if token else None
+    if token is None or account is None or account.id != account_id:
+        raise Unauthorized("Invalid or expired token")
+    session.delete(token)
+    if token.purpose == "email":
+        email = account.pending_email
+        if email is None:
+            raise Unauthorized("Invalid or expired token")
+        if not is_unique(session, email):
+            raise EmailTaken()
+        account.email, account.pending_email = email, None
+        # what was sent to the old address verifies nothing any more
+        repository.drop_codes(account.id, ("verify", "email"))
+    account.email_verified = True
+    session.flush()
+    link_invitations(session, account)
     return account
 
 
@@ -84,13 +127,7 @@ def credentials(session: Session, email: str) -> tuple[str, str] | None:
 
 def revoke_codes(session: Session, account: Account, keep: str | None = None) -> None:
     """Issue 15 item 3: a new password ends every other launch code and pending reset."""
-    session.execute(
-        delete(AccessToken).where(
-            AccessToken.account_id == account.id,
-            AccessToken.purpose.in_(("login", "reset")),
-            AccessToken.id != (keep or ""),
-        )
-    )
+    AccountRepository(session).revoke_codes(account.id, keep)
 
 
 def set_password(session: Session, account: Account, password_hash: str, keep: str | None) -> None:
@@ -140,7 +177,7 @@ def token_listing(token: AccessToken) -> dict[str, Any]:
 def log_in(session: Session, account_id: str, verified_hash: str, ttl: int) -> dict[str, Any]:
     """A launch code for an account whose password was verified against `verified_hash`
     (outside this transaction); a password changed since then fails the login."""
-    account = session.get(Account, account_id)
+    account = AccountRepository(session).get(account_id)
     if account is None or account.password_hash != verified_hash:
         raise Unauthorized("login failed")
     return access_token_answer(*issue_code(session, account, ttl))
@@ -154,7 +191,9 @@ def impersonate(
     if account_id is None and email is None:
         raise invalid("email", "Either id or email is required")
     target = (
-        session.get(Account, account_id) if account_id else account_by_email(session, email or "")
+        AccountRepository(session).get(account_id)
+        if account_id
+        else account_by_email(session, email or "")
     )
     if target is None or not caller.governs(target):
         raise NotFound("No child account with that id or email")
@@ -162,7 +201,7 @@ def impersonate(
 
 
 def account_for(session: Session, caller: Caller, account_id: str) -> Account:
-    account = session.get(Account, account_id)
+    account = AccountRepository(session).get(account_id)
     if account is None:
         raise NotFound(f"Unknown account id {account_id!r}")
     if not caller.governs(account):
@@ -179,7 +218,7 @@ def redeemable(session: Session, code: str | None, purpose: str) -> None:
 def redeem(session: Session, code: str | None, purpose: str) -> Account:
     """A single-use token (password reset, email verification): valid once, then gone."""
     token = token_for(session, code, purpose) if code else None
-    account = session.get(Account, token.account_id) if token else None
+    account = AccountRepository(session).get(token.account_id) if token else None
     if token is None or account is None:
         raise Unauthorized("Invalid or expired token")
     session.delete(token)
@@ -187,19 +226,13 @@ def redeem(session: Session, code: str | None, purpose: str) -> Account:
 
 
 def tokens_of(session: Session, account: Account) -> list[AccessToken]:
-    return list(
-        session.scalars(
-            select(AccessToken)
-            .where(AccessToken.account_id == account.id, AccessToken.purpose == "login")
-            .order_by(AccessToken.created)
-        )
-    )
+    return AccountRepository(session).login_tokens(account.id)
 
 
 def delete_token(session: Session, account: Account, token_id: str) -> int:
     """`token_id` is a launch code, or the id under which `accessTokens` lists it (its hash)."""
     for key in (token_id, code_hash(token_id)):
-        token = session.get(AccessToken, key)
+        token = AccountRepository(session).token(key)
         if token is not None and token.account_id == account.id:
             session.delete(token)
             return 1

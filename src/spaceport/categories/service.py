@@ -27,11 +27,6 @@ def find_by_alias(session: Session, organization_id: str, alias: str) -> Categor
 
 
 def prepare(session: Session, organization_id: str, values: Values, category: Any) -> Values:
-    for required in ("name", "alias"):
-        if required in values and values[required] is None:
-            raise invalid(required, "can't be blank")
-    if values.get("custom", {}) is None:
-        del values["custom"]
     alias = values.get("alias")
     if alias is not None and (category is None or alias != category.alias):
         if find_by_alias(session, organization_id, alias) is not None:

@@ -12,6 +12,7 @@ from spaceport.clients.models import Client, search_key
 from spaceport.documents.models import Document
 from spaceport.kit.filters import Filter, apply_filter
 from spaceport.kit.repository import Repository, repository_of
+from spaceport.kit.search import searched
 
 SEARCH_LIMIT: Final = 50
 
@@ -41,7 +42,7 @@ class ClientRepository(Repository[Client]):
         )
         stmt = (
             self.statement(include_deleted=True)  # the filter's `deleted` decides
-            .where(self.in_organization(organization_id))
+            .where(*searched(Client, organization_id, key, self.dialect))  # the trigram index
             .where(Client.search_text.contains(key, autoescape=True))
             .order_by(rank)
         )

@@ -18,11 +18,11 @@ from spaceport.clients.repository import ClientRepository
 from spaceport.clients.schemas import ClientCreate, ClientUpdate
 from spaceport.countries.matching import find_country
 from spaceport.countries.names import DEMONYMS
-from spaceport.kit.errors import ValidationFailed, invalid
+from spaceport.documents.answers import IncludedDocument
+from spaceport.kit.answers import many
+from spaceport.kit.errors import ValidationFailed
 from spaceport.kit.filters import Filter
 from spaceport.resources import Resource, Values
-
-DROPPED_WHEN_NULL: Final = frozenset({"custom", "tax_subject", "is_end_customer"})
 
 # Where the number is called a VAT number; elsewhere it is a "tax number" (ABN, CUIT, ...).
 VAT_AREA: Final = frozenset({*(cc.upper() for cc in eu_vat.MEMBER_STATES), "GB", "CH", "NO"})
@@ -116,9 +116,6 @@ def tax_number_problems(values: Values, client: Client | None) -> dict[str, list
 
 
 def prepare(session: Session, _organization_id: str, values: Values, client: Any) -> Values:
-    if "name" in values and values["name"] is None:
-        raise invalid("name", "can't be blank")
-    values = {k: v for k, v in values.items() if v is not None or k not in DROPPED_WHEN_NULL}
     found = {**format_problems(values), **tax_number_problems(values, client)}
     if found:
         raise ValidationFailed(found)
@@ -145,6 +142,7 @@ clients = Resource(
     prepare=prepare,
     includes={"documents": include_documents},
     repository=ClientRepository,
+    answered={"documents": many(IncludedDocument)},
 )
 
 

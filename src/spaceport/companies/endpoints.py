@@ -10,8 +10,10 @@ from fastapi import APIRouter, Depends, Request
 
 from spaceport.access.authorization import CallerDep
 from spaceport.companies import service
-from spaceport.kit import listing
+from spaceport.companies.models import Company
+from spaceport.kit.answers import answer_model, many
 from spaceport.kit.errors import BadRequest, invalid
+from spaceport.kit.filters import Filter, parse_filter, project
 from spaceport.kit.json import ApiResponse
 from spaceport.kit.transaction import Db, database
 from spaceport.kit.wire import Query
@@ -24,6 +26,7 @@ def sample_loaded(request: Request) -> None:
 
 
 router = APIRouter(prefix="/v1", tags=["companies"], dependencies=[Depends(sample_loaded)])
+Companies = many(answer_model(Company))
 
 
 def _text(query: dict[str, Any], name: str) -> str | None:
@@ -48,34 +51,34 @@ def _where_country(where: dict[str, Any]) -> str | None:
     return value
 
 
-def _limit(query: dict[str, Any], flt: listing.Filter) -> int | None:
+def _limit(query: dict[str, Any], flt: Filter) -> int | None:
     if query.get("limit") is None:
         return flt.limit
-    return listing.parse_filter({"filter": {"limit": query["limit"]}}).limit
+    return parse_filter({"filter": {"limit": query["limit"]}}).limit
 
 
 def _search_answer(session: Db, query: dict[str, Any], term: str) -> ApiResponse:
     """`term`, limited to `country` (or `filter[where][country]`): an alpha-2 code or a name;
     `limit` (or `filter[limit]`), default 20, at most 100."""
-    flt = listing.parse_filter(query)
+    flt = parse_filter(query)
     country = service.country_code(_text(query, "country") or _where_country(flt.where))
     limit = service.search_limit(_limit(query, flt))
     rows = service.search(session, term, country, limit)
-    return ApiResponse(listing.answer_list(rows, flt, service.answer))
+    return ApiResponse([project(service.answer(row), flt.fields) for row in rows])
 
 
 def _list_answer(session: Db, query: dict[str, Any]) -> ApiResponse:
-    flt = listing.parse_filter(query)
+    flt = parse_filter(query)
     rows = service.list_companies(session, flt)
-    return ApiResponse(listing.answer_list(rows, flt, service.answer))
+    return ApiResponse([project(service.answer(row), flt.fields) for row in rows])
 
 
-@router.get("/companies")
+@router.get("/companies", response_model=Companies)
 def list_companies(session: Db, caller: CallerDep, query: dict[str, Any] = Query) -> Any:
     return _list_answer(session, query)
 
 
-@router.get("/companies/search")
+@router.get("/companies/search", response_model=Companies)
 def search_companies(session: Db, caller: CallerDep, query: dict[str, Any] = Query) -> Any:
     term = _text(query, "term")
     if term is None:
@@ -83,7 +86,7 @@ def search_companies(session: Db, caller: CallerDep, query: dict[str, Any] = Que
     return _search_answer(session, query, term)
 
 
-@router.get("/organizations/{organization_id}/companys")
+@router.get("/organizations/{organization_id}/companys", response_model=Companies)
 def organization_companies(
     session: Db, caller: CallerDep, organization_id: str, query: dict[str, Any] = Query
 ) -> Any:

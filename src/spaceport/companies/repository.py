@@ -20,7 +20,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from spaceport.companies.models import Company
-from spaceport.kit.listing import dialect_of
+from spaceport.kit.filters import Filter, apply_filter
+from spaceport.kit.repository import dialect_of
 
 # Sorts after every character a name can hold: `key + _TOP` bounds the names starting with key.
 _TOP = "\U0010ffff"
@@ -90,6 +91,12 @@ def containing(
         .limit(limit)
     )
     return [(row.id, row.search_name) for row in session.execute(stmt)]
+
+
+def listed(session: Session, flt: Filter) -> list[Company]:
+    """The directory through the filter language (COMPAT §4.1)."""
+    stmt = apply_filter(select(Company), flt, Company, dialect_of(session))
+    return list(session.scalars(stmt))
 
 
 def by_ids(session: Session, ids: Sequence[str]) -> list[Company]:

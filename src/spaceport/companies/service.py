@@ -16,9 +16,9 @@ from spaceport.companies import importer, repository
 from spaceport.companies.models import Company, search_key
 from spaceport.countries.catalog import get_country
 from spaceport.countries.matching import find_country
-from spaceport.kit import listing
 from spaceport.kit.db import Database
 from spaceport.kit.errors import invalid
+from spaceport.kit.filters import Filter
 from spaceport.kit.serialize import to_api
 
 SEARCH_LIMIT = 20
@@ -35,10 +35,10 @@ def answer(company: Company) -> dict[str, Any]:
     return to_api(company)
 
 
-def list_companies(session: Session, flt: listing.Filter) -> list[Company]:
+def list_companies(session: Session, flt: Filter) -> list[Company]:
     """GET /v1/companies: the filter language over the directory (COMPAT §4.1), one page."""
     limit = min(flt.limit or LIST_LIMIT, LIST_MAX)
-    return listing.find_all(session, Company, [], replace(flt, limit=limit))
+    return repository.listed(session, replace(flt, limit=limit))
 
 
 def country_code(text: str | None) -> str | None:

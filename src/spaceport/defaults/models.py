@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import WithJsonSchema
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from spaceport.kit.db import JSONType, Model
+
+# The reference's "value any required": whatever JSON the caller gave, null included.
+AnyValue = Annotated[
+    Any,
+    WithJsonSchema(
+        {
+            "description": "Any JSON: the value the caller set (a string, number, boolean, object,"
+            " array or null), as given (COMPAT §7.2)."
+        }
+    ),
+]
 
 
 class Default(Model):
@@ -16,4 +28,4 @@ class Default(Model):
 
     organization_id: Mapped[str] = mapped_column(String(24), ForeignKey("organizations.id"))
     name: Mapped[str] = mapped_column(String(200))
-    value: Mapped[Any] = mapped_column(JSONType, nullable=True)
+    value: Mapped[Any] = mapped_column(JSONType, nullable=True, info={"answer": AnyValue})

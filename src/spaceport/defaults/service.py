@@ -17,6 +17,7 @@ from spaceport.resources import Resource
 # Known names whose values arrive as strings from form bodies but mean numbers or booleans.
 INTEGER_DEFAULTS = frozenset({"invoice_dueDays", "estimate_validTillDays"})
 BOOLEAN_DEFAULTS = frozenset({"image_logo", "image_signature", "furs_verifying", "firs_verifying"})
+FURS_DEFAULTS = frozenset({"furs_verifying", "firs_verifying", "furs_env", "furs_strategy"})
 
 
 MAX_DAYS = 36_500  # a hundred years keeps every derived date in range (kit.bounds)
@@ -59,6 +60,11 @@ def prepare(
     name = default.name if default else values["name"]
     if "value" in values:
         values["value"] = coerce_value(name, values["value"])
+        if name in FURS_DEFAULTS:  # FISCAL §S7: the values, and the setup turning it on needs
+            from spaceport.fiscal import enabling  # fiscal sits above defaults
+
+            current = values_of(session, organization_id)
+            enabling.check_write(session, organization_id, current, name, values["value"])
     if values.get("custom", {}) is None:
         del values["custom"]
     return values

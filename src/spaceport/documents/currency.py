@@ -6,15 +6,45 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Annotated, Any
 
 from currency_converter import CurrencyConverter, RateNotFoundError
+from pydantic import Field, WithJsonSchema
 
+from spaceport.kit.answers import Embedded, Number
 from spaceport.kit.money import round_to
 
 SOURCE = "European Central Bank"
 RATE_PLACES = 6
 LOOK_AHEAD_DAYS = 10  # weekends and holidays: the next available date
+
+
+class ConversionRate(Embedded):
+    """`_documentConversionRate` as answered (COMPAT §6.12): what `conversion_rate` fills, or
+    what the caller populated it with."""
+
+    date: date
+    from_: str = Field(alias="from")
+    to: str
+    rate: Number
+    source: str
+
+
+NoConversionRate = Annotated[
+    list[Any],
+    WithJsonSchema(
+        {
+            "type": "array",
+            "maxItems": 0,
+            # never any item; stated, since generators need an item type for a union member
+            "items": {"type": "object"},
+            "description": "Always empty: no conversion rate.",
+        }
+    ),
+]
+"""`_documentConversionRate: []`: the document is in the organization's currency (COMPAT §6.12,
+the reference's examples)."""
+AnsweredConversionRate = ConversionRate | NoConversionRate
 
 
 @cache

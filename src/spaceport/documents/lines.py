@@ -14,6 +14,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from spaceport.kit.answers import Number
+
 ZERO = Decimal(0)
 
 
@@ -33,7 +35,7 @@ class DocumentLineTax(Stored):
     name: str | None = None
     abbreviation: str | None = None
     classification: str | None = None
-    rate: Decimal
+    rate: Number
     recoverable: bool | None = True
     compound: bool | None = False
     reverse_charged: bool | None = False
@@ -50,18 +52,18 @@ class DocumentLine(Stored):
     is_separator: bool | None = False
     sku: str | None = Field(default=None, alias="SKU")
     unit: str | None = None
-    quantity: Decimal = Decimal(1)
-    price: Decimal | None = None
-    price_gross: Decimal | None = None
-    discount: Decimal | None = ZERO
+    quantity: Number = Decimal(1)
+    price: Number | None = None
+    price_gross: Number | None = None
+    discount: Number | None = ZERO
     discount_is_amount: bool | None = False
     custom: dict[str, Any] | None = None
     taxes: list[DocumentLineTax] = Field(default_factory=list, alias="_documentItemTaxes")
     # COMPAT §6.8: filled by the calculation
-    total: Decimal | None = None
-    total_discount: Decimal | None = None
-    total_tax: Decimal | None = None
-    total_with_tax: Decimal | None = None
+    total: Number | None = None
+    total_discount: Number | None = None
+    total_tax: Number | None = None
+    total_with_tax: Number | None = None
 
 
 def lines_of(stored: Iterable[Any]) -> list[DocumentLine]:

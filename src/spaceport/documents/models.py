@@ -6,10 +6,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
 
+from spaceport.documents.currency import AnsweredConversionRate
+from spaceport.fiscal.answers import Furs
 from spaceport.kit.db import Base, JSONType, Model, SoftDeleted
+from spaceport.kit.search import caseless
 
 TYPES = ("invoice", "estimate", "advance", "credit-note", "delivery-note")
 # COMPAT §6.3: a property that the type does not have is absent from the answer.
@@ -73,7 +76,9 @@ class Document(Model, SoftDeleted):
     note: Mapped[str | None]
     signature: Mapped[str | None]
     footer: Mapped[str | None]
-    document_ids: Mapped[list[Any]] = mapped_column(default=list, info={"api": "documentIds"})
+    document_ids: Mapped[list[Any]] = mapped_column(
+        default=list, info={"api": "documentIds", "answer": list[str]}
+    )
     unique_id: Mapped[str | None] = mapped_column(String(200))
     decimal_places: Mapped[int] = mapped_column(Integer, default=4)
     total: Mapped[Decimal] = mapped_column(default=Decimal(0))
@@ -93,10 +98,35 @@ class Document(Model, SoftDeleted):
         default=list, info={"api": "_documentReverseTaxes", "json_array": True}
     )
     document_conversion_rate: Mapped[Any] = mapped_column(
-        JSONType, default=list, info={"api": "_documentConversionRate"}
+        JSONType,
+        default=list,
+        info={"api": "_documentConversionRate", "answer": AnsweredConversionRate},
     )
     validate_eslog: Mapped[bool | None]
     is_valid_eslog: Mapped[bool] = mapped_column(default=False)
+    # FISCAL §S13: null unless fiscalized (or skipped); kept by `spaceport.fiscal`
+    furs: Mapped[Any] = mapped_column(
+        JSONType, default=None, nullable=True, info={"api": "_furs", "answer": Furs | None}
+    )
+    # Derived, never answered: what `search-documents` looks in, for its trigram index (kit/search)
+    search_text: Mapped[str] = mapped_column(Text, default="", info={"private": True})
+
+
+def search_text(number: str | None, reference: str | None, client: Any) -> str:
+    """The number, reference and client's name and email (the strings among them) that
+    `search-documents` matches, one a line, caseless (kit/search)."""
+    named = client if isinstance(client, dict) else {}
+    parts = (number, reference, named.get("name"), named.get("email"))
+    return "\n".join(caseless(part) if isinstance(part, str) else "" for part in parts)
+
+
+@event.listens_for(Document, "before_insert")
+@event.listens_for(Document, "before_update")
+def _refresh_search_text(_mapper: Any, _connection: Any, document: Document) -> None:
+    """Every write path (the API, recurrences, the worker) keeps the searched text current."""
+    document.search_text = search_text(
+        document.number, document.reference, document.document_client
+    )
 
 
 class DocumentCounter(Base):
@@ -123,7 +153,7 @@ class DocumentActivity(Model):
     organization_id: Mapped[str] = mapped_column(String(24), ForeignKey("organizations.id"))
     document_id: Mapped[str] = mapped_column(String(24), ForeignKey("documents.id"))
     type: Mapped[str] = mapped_column(String(16))
-    recipients: Mapped[list[Any]] = mapped_column(default=list)
+    recipients: Mapped[list[Any]] = mapped_column(default=list, info={"answer": list[str]})
     detail: Mapped[str | None]
     # the tracking pixel's token of a `sent` activity: /v1/t/<token>.gif
     token: Mapped[str | None] = mapped_column(String(32), unique=True, info={"private": True})

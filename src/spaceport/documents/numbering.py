@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import ColumnElement, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from spaceport.documents.models import DocumentCounter
+from spaceport.documents.errors import NumberTaken
+from spaceport.documents.models import Document
+from spaceport.documents.repository import Counters, DocumentRepository
+from spaceport.organizations.calendar import local_date
+from spaceport.organizations.models import Organization
 
 DEFAULT_FORMAT = re.compile(r"^(\d{4})-(\d{5,})$")
 
@@ -20,55 +22,61 @@ def format_number(year: int, sequence: int) -> str:
     return f"{year}-{sequence:05d}"
 
 
-def _key(
-    organization_id: str, type_: str, year: int, unit_id: str | None
-) -> list[ColumnElement[bool]]:
-    return [
-        DocumentCounter.organization_id == organization_id,
-        DocumentCounter.type == type_,
-        DocumentCounter.year == year,
-        DocumentCounter.unit_id == (unit_id or ""),
-    ]
-
-
-def _ensure_counter(
-    session: Session, organization_id: str, type_: str, year: int, unit_id: str | None
+def assign_number(
+    session: Session, organization: Organization, document: Document, number: str | None
 ) -> None:
-    """Create the counter at 0 if it is missing; a concurrent creator wins harmlessly."""
-    exists = session.scalar(
-        select(DocumentCounter.last).where(*_key(organization_id, type_, year, unit_id))
-    )
-    if exists is not None:
+    """A draft has none; a given number must be unique (422, `NumberTaken`) and moves its
+    sequence past it; else the next of the document's year and unit is taken."""
+    document.numbering_unit = document.unit_id or ""
+    if document.draft:
+        document.number = None
         return
-    try:
-        with session.begin_nested():
-            session.add(
-                DocumentCounter(
-                    organization_id=organization_id,
-                    type=type_,
-                    year=year,
-                    unit_id=unit_id or "",
-                    last=0,
-                )
-            )
-    except IntegrityError:
-        pass
+    if number:
+        unique = is_unique_number(
+            session, organization.id, document.type, number, document.unit_id, document.id
+        )
+        if not unique:
+            raise NumberTaken(number, document.type)
+        follow_given_number(session, organization.id, document.type, document.unit_id, number)
+        document.number = number
+        return
+    year = local_date(document.date, organization).year
+    document.number = issue_number(session, organization.id, document.type, year, document.unit_id)
+
+
+def is_unique_number(
+    session: Session,
+    organization_id: str,
+    type_: str,
+    number: str,
+    unit_id: str | None = None,
+    except_id: str | None = None,
+) -> bool:
+    used = DocumentRepository(session).number_used
+    return not used(organization_id, type_, number, unit_id, except_id)
+
+
+def provisional_number(
+    organization: Organization, document: Document, given: str | None
+) -> str | None:
+    """A number of the shape the document will take: the given one, or the first of its year's
+    sequence (`service.store` checks again when the number taken is longer)."""
+    if document.draft:
+        return None
+    return given or format_number(local_date(document.date, organization).year, 1)
 
 
 def issue_number(
     session: Session, organization_id: str, type_: str, year: int, unit_id: str | None
 ) -> str:
     """Take the next number of the sequence (the counter is created on first use)."""
-    advance = (
-        update(DocumentCounter)
-        .where(*_key(organization_id, type_, year, unit_id))
-        .values(last=DocumentCounter.last + 1)
-        .returning(DocumentCounter.last)
-    )
-    sequence = session.execute(advance).scalar()
+    counters = Counters(session)
+    sequence = counters.advance_locked(organization_id, type_, year, unit_id)
     if sequence is None:
-        _ensure_counter(session, organization_id, type_, year, unit_id)
-        sequence = session.execute(advance).scalar_one()
+        counters.create_missing(organization_id, type_, year, unit_id)
+        sequence = counters.advance_locked(organization_id, type_, year, unit_id)
+    if sequence is None:  # pragma: no cover - the counter exists now
+        raise RuntimeError("the document counter is missing")
     return format_number(year, sequence)
 
 
@@ -80,18 +88,19 @@ def follow_given_number(
     if match is None:
         return
     year, sequence = int(match.group(1)), int(match.group(2))
-    _ensure_counter(session, organization_id, type_, year, unit_id)
-    session.execute(
-        update(DocumentCounter)
-        .where(*_key(organization_id, type_, year, unit_id), DocumentCounter.last < sequence)
-        .values(last=sequence)
-    )
+    counters = Counters(session)
+    counters.create_missing(organization_id, type_, year, unit_id)
+    counters.raise_to(organization_id, type_, year, unit_id, sequence)
 
 
 def last_sequence(
     session: Session, organization_id: str, type_: str, year: int, unit_id: str | None
 ) -> int:
-    last = session.scalar(
-        select(DocumentCounter.last).where(*_key(organization_id, type_, year, unit_id))
-    )
-    return last or 0
+    return Counters(session).last(organization_id, type_, year, unit_id) or 0
+
+
+def last_number(
+    session: Session, organization_id: str, type_: str, unit_id: str | None
+) -> str | None:
+    """The number of the type's latest numbered document (`last-doc-number`)."""
+    return DocumentRepository(session).last_number(organization_id, type_, unit_id)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from spaceport.documents import defaults, repository
-from spaceport.documents.answers import answer
+from spaceport.documents import defaults
+from spaceport.documents.answers import answer, include_payments
 from spaceport.documents.models import Document
+from spaceport.documents.repository import DocumentRepository
+from spaceport.fiscal import hooks as fiscal
 from spaceport.kit.errors import NotFound
 from spaceport.organizations.models import Organization
 from spaceport.pdf import images
@@ -27,13 +29,13 @@ def language_of(requested: str | None, organization: Organization) -> str:
 def references(session: Session, document: Document) -> list[str]:
     """`documentIds` as "<title> <number>" where the referenced document is known."""
     ids = [str(i) for i in document.document_ids or [] if isinstance(i, str)]
-    found = repository.by_ids(session, document.organization_id, ids)
+    found = DocumentRepository(session).referable(document.organization_id, ids)
     return [f"{found[i].type}:{found[i].number}" if i in found else i for i in ids]
 
 
 def printable(session: Session, document_id: str) -> Document:
     """The live document whose PDF is asked for (COMPAT §5.1: a deleted one is gone)."""
-    document = repository.live(session, document_id)
+    document = DocumentRepository(session).get(document_id)
     if document is None:
         raise NotFound(f"Unknown document id {document_id!r}")
     return document
@@ -49,12 +51,13 @@ def document_source(
         language=language,
         template=defaults.read(session, organization.id).pdf_template,
         timezone=organization.timezone,
-        payments=repository.payments_of(session, [document])[document.id],
+        payments=include_payments(session, [document])[document.id],
         references=[localized(r, language) for r in references(session, document)],
         images={
             i.type: Image(i.sha256, i.content_type, i.content)
             for i in images.of_organization(session, organization.id)
         },
+        fiscal=fiscal.printed(session, document),  # FISCAL §S15.1
     )
 
 

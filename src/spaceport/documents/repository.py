@@ -1,160 +1,236 @@
-"""The queries of documents (DESIGN: every query of the domain in its repository)."""
+"""Every query of documents (DESIGN): numbers and unique ids, the search, the statistics, the
+relations `filter[include]` names (COMPAT §4.3), the activities of sent mail, and the counters
+that number documents (COMPAT §6.2)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from spaceport.clients.models import Client
-from spaceport.documents.models import Document
+from spaceport.documents.models import Document, DocumentActivity, DocumentCounter
 from spaceport.documents.payments.models import Payment
 from spaceport.kit.filters import compile_where
-from spaceport.kit.listing import dialect_of
-from spaceport.kit.repository import is_live, live_conditions
-from spaceport.kit.serialize import to_api
+from spaceport.kit.repository import Repository, live_conditions
+from spaceport.kit.search import caseless, containing, like_literal
 from spaceport.recurrences.models import Recurrence
 
 
-def live(session: Session, document_id: str) -> Document | None:
-    """The document with this id unless it was deleted (COMPAT §5.1), whatever its organization
-    (the caller's access to it is checked after)."""
-    document = session.get(Document, document_id)
-    return document if is_live(document) else None
+class Totals(NamedTuple):
+    """One row of the statistics: a type and currency, how many documents and their sums."""
+
+    type: str
+    currency_id: str
+    documents: int
+    total: Decimal | None
+    total_with_tax: Decimal | None
+    total_paid: Decimal | None
+    total_due: Decimal | None
 
 
-def by_ids(session: Session, organization_id: str, ids: Iterable[str]) -> dict[str, Document]:
-    """The organization's documents among `ids` (deleted ones too), by id."""
-    wanted = set(ids)
-    if not wanted:
-        return {}
-    stmt = select(Document).where(
-        Document.organization_id == organization_id, Document.id.in_(wanted)
-    )
-    return {row.id: row for row in session.scalars(stmt)}
+class DocumentRepository(Repository[Document]):
+    model = Document
 
+    def referable(self, organization_id: str, ids: Iterable[str]) -> dict[str, Document]:
+        """The organization's documents among `ids`, deleted ones too (a document may keep
+        referring to one that was deleted since), by id."""
+        return self.by_ids(organization_id, ids, include_deleted=True)
 
-def ids_in_organization(session: Session, organization_id: str, ids: Iterable[str]) -> set[str]:
-    """Which of `ids` are documents of the organization (deleted ones too: a document may
-    keep referring to one that was deleted since)."""
-    return set(by_ids(session, organization_id, ids))
+    def unique_id_used(self, organization_id: str, unique_id: str) -> bool:
+        """COMPAT §6.11: by any document of the organization, deleted ones too."""
+        stmt = self.live_in(organization_id, include_deleted=True)
+        return self.exists(stmt.where(Document.unique_id == unique_id))
 
-
-def unique_id_used(session: Session, organization_id: str, unique_id: str) -> bool:
-    stmt = select(Document.id).where(
-        Document.organization_id == organization_id, Document.unique_id == unique_id
-    )
-    return session.scalar(stmt.limit(1)) is not None
-
-
-def number_used(
-    session: Session,
-    organization_id: str,
-    type_: str,
-    number: str,
-    unit_id: str | None = None,
-    except_id: str | None = None,
-) -> bool:
-    """COMPAT §6.2: the number in the type's (and unit's) sequence of the organization."""
-    stmt = select(Document.id).where(
-        Document.organization_id == organization_id,
-        Document.type == type_,
-        Document.numbering_unit == (unit_id or ""),
-        Document.number == number,
-    )
-    if except_id:
-        stmt = stmt.where(Document.id != except_id)
-    return session.scalar(stmt.limit(1)) is not None
-
-
-def search(session: Session, organization_id: str, term: str, limit: int) -> list[Document]:
-    """`search-documents`: the term in the number, reference or client's name or email, case
-    insensitive; newest first."""
-    pattern = term.replace("%", r"\%").replace("_", r"\_")
-    where = {
-        "or": [
-            {key: {"like": f"%{pattern}%", "options": "i"}}
-            for key in ("number", "reference", "_documentClient.name", "_documentClient.email")
-        ]
-    }
-    stmt = (
-        select(Document)
-        .where(
-            Document.organization_id == organization_id,
-            *live_conditions(Document),
-            compile_where(where, Document, dialect_of(session)),
-        )
-        .order_by(Document.date.desc(), Document.id.desc())
-        .limit(limit)
-    )
-    return list(session.scalars(stmt))
-
-
-def last_number(
-    session: Session, organization_id: str, type_: str, unit_id: str | None
-) -> str | None:
-    """The number of the type's latest numbered document (in the unit's sequence, if given)."""
-    stmt = (
-        select(Document.number)
-        .where(
-            Document.organization_id == organization_id,
+    def number_used(
+        self,
+        organization_id: str,
+        type_: str,
+        number: str,
+        unit_id: str | None = None,
+        except_id: str | None = None,
+    ) -> bool:
+        """COMPAT §6.2: the number in the type's (and unit's) sequence of the organization,
+        deleted documents too (a number is never reused)."""
+        stmt = self.live_in(organization_id, include_deleted=True).where(
             Document.type == type_,
-            Document.number.is_not(None),
-            Document.unit_id.is_(None) if unit_id is None else Document.unit_id == unit_id,
+            Document.numbering_unit == (unit_id or ""),
+            Document.number == number,
         )
-        .order_by(Document.created_at.desc(), Document.id.desc())
-        .limit(1)
-    )
-    return session.scalar(stmt)
+        if except_id:
+            stmt = stmt.where(Document.id != except_id)
+        return self.exists(stmt)
+
+    def search(self, organization_id: str, term: str, limit: int) -> list[Document]:
+        """`search-documents`: the term in the number, reference or client's name or email,
+        case insensitive; newest first. The trigram index of `search_text` narrows the rows to
+        those holding the pattern's literal (kit/search); the `where` decides, as it always did."""
+        pattern = term.replace("%", r"\%").replace("_", r"\_")
+        where = {
+            "or": [
+                {key: {"like": f"%{pattern}%", "options": "i"}}
+                for key in ("number", "reference", "_documentClient.name", "_documentClient.email")
+            ]
+        }
+        # Not kit.search.searched: newest first with a limit, walking the organization's date
+        # index finds a common term's matches at once; the index's rowids keep a rare term
+        # from testing the regular expression on every document.
+        literal = caseless(like_literal(f"%{pattern}%"))
+        stmt = (
+            self.live_in(organization_id)
+            .where(containing(Document, literal, self.dialect))
+            .where(compile_where(where, Document, self.dialect))
+            .order_by(Document.date.desc(), Document.id.desc())
+        )
+        return self.all(stmt.limit(limit))
+
+    def last_number(self, organization_id: str, type_: str, unit_id: str | None) -> str | None:
+        """The number of the type's latest numbered document (in the unit's sequence, if
+        given), deleted ones too."""
+        stmt = (
+            select(Document.number)
+            .where(
+                self.in_organization(organization_id),
+                Document.type == type_,
+                Document.number.is_not(None),
+                Document.unit_id.is_(None) if unit_id is None else Document.unit_id == unit_id,
+            )
+            .order_by(Document.created_at.desc(), Document.id.desc())
+        )
+        return self.first(stmt)
+
+    def totals(
+        self, organization_id: str, since: datetime | None, before: datetime | None
+    ) -> list[Totals]:
+        """Issued (live, non-draft, non-canceled) documents dated in [since, before), counted
+        and summed by type and currency."""
+        stmt = (
+            select(
+                Document.type,
+                Document.currency_id,
+                func.count(),
+                func.sum(Document.total),
+                func.sum(Document.total_with_tax),
+                func.sum(Document.total_paid),
+                func.sum(Document.total_due),
+            )
+            .where(
+                self.in_organization(organization_id),
+                *self.live_conditions(),
+                Document.draft.is_(False),
+                Document.canceled.is_(False),
+            )
+            .group_by(Document.type, Document.currency_id)
+            .order_by(Document.type, Document.currency_id)
+        )
+        if since is not None:
+            stmt = stmt.where(Document.date >= since)
+        if before is not None:
+            stmt = stmt.where(Document.date < before)
+        return [Totals(*row) for row in self.session.execute(stmt)]
+
+    # -- relations of `filter[include]` (COMPAT §4.3), each by document id -----------------------
+    def payments_of(self, rows: list[Document]) -> dict[str, list[Payment]]:
+        """The documents' live payments, by date (COMPAT §5.1)."""
+        return self._children(rows, Payment, Payment.date)
+
+    def recurrences_of(self, rows: list[Document]) -> dict[str, list[Recurrence]]:
+        """The documents' live recurrences, oldest first (COMPAT §5.1)."""
+        return self._children(rows, Recurrence, Recurrence.created_at)
+
+    def clients_of(self, rows: list[Document]) -> dict[str, Client | None]:
+        """Each document's saved client, in whatever state."""
+        client_ids = {row.client_id for row in rows if row.client_id}
+        found = {c.id: c for c in self.all(select(Client).where(Client.id.in_(client_ids)))}
+        return {row.id: found.get(row.client_id or "") for row in rows}
+
+    def _children(self, rows: list[Document], model: type[Any], order: Any) -> dict[str, list[Any]]:
+        grouped: dict[str, list[Any]] = {row.id: [] for row in rows}
+        stmt = select(model).where(model.document_id.in_(grouped), *live_conditions(model))
+        for child in self.all(stmt.order_by(order, model.id)):
+            grouped[child.document_id].append(child)
+        return grouped
 
 
-# -- relations of `filter[include]` (COMPAT §4.3), each by document id ---------------------------
+class ActivityRepository(Repository[DocumentActivity]):
+    """What happened to documents after they were issued (sent, delivered, failed, opened)."""
+
+    model = DocumentActivity
+
+    def by_token(self, token: str) -> DocumentActivity | None:
+        """The `sent` activity whose tracking pixel has this token."""
+        return self.first(self.statement().where(DocumentActivity.token == token))
+
+    def of_document(self, document_id: str) -> list[DocumentActivity]:
+        stmt = self.statement().where(DocumentActivity.document_id == document_id)
+        return self.all(stmt.order_by(DocumentActivity.created_at, DocumentActivity.id))
 
 
-Child = TypeVar("Child", Payment, Recurrence)
+class Counters:
+    """The gapless counters of document numbers (COMPAT §6.2): one row per organization, type,
+    year and unit, each advanced inside the creating transaction."""
 
+    def __init__(self, session: Session) -> None:
+        self.session = session
 
-def _live_children(
-    session: Session, rows: list[Document], model: type[Child], order: Any
-) -> dict[str, list[dict[str, Any]]]:
-    """The live instances of `model` that belong to each document (COMPAT §5.1), in `order`."""
-    grouped: dict[str, list[dict[str, Any]]] = {row.id: [] for row in rows}
-    stmt = (
-        select(model)
-        .where(model.document_id.in_(grouped), *live_conditions(model))
-        .order_by(order, model.id)
-    )
-    for child in session.scalars(stmt):
-        grouped[child.document_id].append(to_api(child))
-    return grouped
+    @staticmethod
+    def _key(
+        organization_id: str, type_: str, year: int, unit_id: str | None
+    ) -> list[ColumnElement[bool]]:
+        return [
+            DocumentCounter.organization_id == organization_id,
+            DocumentCounter.type == type_,
+            DocumentCounter.year == year,
+            DocumentCounter.unit_id == (unit_id or ""),
+        ]
 
+    def last(self, organization_id: str, type_: str, year: int, unit_id: str | None) -> int | None:
+        """The sequence's last number, None while the counter does not exist."""
+        key = self._key(organization_id, type_, year, unit_id)
+        return self.session.scalar(select(DocumentCounter.last).where(*key))
 
-def payments_of(session: Session, rows: list[Document]) -> dict[str, list[dict[str, Any]]]:
-    return _live_children(session, rows, Payment, Payment.date)
+    def advance_locked(
+        self, organization_id: str, type_: str, year: int, unit_id: str | None
+    ) -> int | None:
+        """The next number of the sequence, taken with `UPDATE ... RETURNING`: the update locks
+        the counter's row (PostgreSQL) or holds the write lock (SQLite) until the transaction
+        ends, so concurrent creates take turns. None when the counter does not exist."""
+        advance = (
+            update(DocumentCounter)
+            .where(*self._key(organization_id, type_, year, unit_id))
+            .values(last=DocumentCounter.last + 1)
+            .returning(DocumentCounter.last)
+        )
+        sequence: int | None = self.session.execute(advance).scalar()
+        return sequence
 
+    def create_missing(
+        self, organization_id: str, type_: str, year: int, unit_id: str | None
+    ) -> None:
+        """The counter at 0 if it is missing; a concurrent creator wins harmlessly."""
+        if self.last(organization_id, type_, year, unit_id) is not None:
+            return
+        counter = DocumentCounter(
+            organization_id=organization_id, type=type_, year=year, unit_id=unit_id or "", last=0
+        )
+        try:
+            with self.session.begin_nested():
+                self.session.add(counter)
+        except IntegrityError:
+            pass
 
-def clients_of(session: Session, rows: list[Document]) -> dict[str, dict[str, Any] | None]:
-    client_ids = {row.client_id for row in rows if row.client_id}
-    stmt = select(Client).where(Client.id.in_(client_ids))
-    found = {client.id: to_api(client) for client in session.scalars(stmt)}
-    return {row.id: found.get(row.client_id or "") for row in rows}
-
-
-def recurrences_of(session: Session, rows: list[Document]) -> dict[str, list[dict[str, Any]]]:
-    return _live_children(session, rows, Recurrence, Recurrence.created_at)
-
-
-INCLUDES: dict[str, Callable[[Session, list[Document]], Mapping[str, Any]]] = {
-    "payments": payments_of,
-    "client": clients_of,
-    "recurrences": recurrences_of,
-}
-
-
-def included(
-    session: Session, rows: list[Document], names: Iterable[str]
-) -> dict[str, Mapping[str, Any]]:
-    """The relations asked for that documents have, each by document id."""
-    return {name: INCLUDES[name](session, rows) for name in names if name in INCLUDES}
+    def raise_to(
+        self, organization_id: str, type_: str, year: int, unit_id: str | None, sequence: int
+    ) -> None:
+        """The counter moved up to `sequence` unless it is already past it."""
+        key = self._key(organization_id, type_, year, unit_id)
+        self.session.execute(
+            update(DocumentCounter)
+            .where(*key, DocumentCounter.last < sequence)
+            .values(last=sequence)
+        )

@@ -14,6 +14,26 @@ DocumentType = Literal["invoice", "estimate", "advance", "credit-note", "deliver
 PaymentType = Literal["bank", "online", "paypal", "cash", "card", "crypto", "coupon", "other"]
 
 
+class ConversionRateIn(ApiModel):
+    """COMPAT §6.12: `_documentConversionRate` populated by the caller (1 `from` = `rate` `to`),
+    held to the shape it is answered in."""
+
+    date: ApiDate
+    from_: str = Field(alias="from", min_length=3, max_length=3)
+    to: str = Field(min_length=3, max_length=3)
+    rate: Decimal = Field(gt=0, lt=10**6, allow_inf_nan=False, decimal_places=6)
+    source: str = Field(default="manual", max_length=200)
+
+    def stored(self) -> dict[str, Any]:
+        return {
+            "date": self.date.isoformat(),
+            "from": self.from_.upper(),
+            "to": self.to.upper(),
+            "rate": self.rate,
+            "source": self.source,
+        }
+
+
 class ItemTaxIn(ApiModel):
     tax_id: str | None = None
     name: str | None = None
@@ -94,15 +114,18 @@ class DocumentFields(ApiModel):
     decimal_places: int | None = Field(default=None, ge=0, le=4)
     validate_eslog: bool | None = None
     load: bool | None = None
-    document_conversion_rate: dict[str, Any] | None = Field(
+    document_conversion_rate: ConversionRateIn | None = Field(
         default=None, alias="_documentConversionRate"
     )
     custom: dict[str, Any] | None = None
+    # FISCAL §S8.2: the place (`businessPremiseId`, `electronicDeviceId`), or `{"skip": true}`
+    furs: dict[str, Any] | None = Field(default=None, alias="_furs")
 
 
 class DocumentCreate(DocumentFields):
     type: DocumentType = "invoice"
-    unique_id: str | None = None
+    # COMPAT §6.11: "" is no key at all, so it is refused rather than taken once (issue 15)
+    unique_id: str | None = Field(default=None, min_length=1)
     payments: list[PaymentIn] = Field(default_factory=list)
 
 

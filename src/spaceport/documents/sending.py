@@ -10,20 +10,19 @@ import smtplib
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from spaceport.accounts.models import Account
 from spaceport.config import Settings
 from spaceport.documents import printing, service, smartcodes
 from spaceport.documents.models import Document, DocumentActivity
+from spaceport.documents.repository import ActivityRepository, DocumentRepository
 from spaceport.jobs import service as jobs
 from spaceport.jobs.models import Job
 from spaceport.jobs.retry import retry_later
 from spaceport.kit.db import Database
 from spaceport.kit.errors import invalid
 from spaceport.kit.mail import Attachment, Mail, MailNotConfigured, send
-from spaceport.organizations.models import Organization
+from spaceport.organizations.repository import OrganizationRepository
 from spaceport.pdf.render import cached_render
 
 SEND = "document.send"
@@ -60,19 +59,18 @@ def activity(
         recipients=recipients,
         detail=detail,
     )
-    session.add(row)
-    session.flush()
-    return row
+    return ActivityRepository(session).add(row)
 
 
 def queue(
     session: Session,
     document: Document,
-    account: Account,
+    reply_to: str,
     language: str | None,
     given: dict[str, Any],
 ) -> None:
-    """Record `sent` and queue the sending; it happens once this transaction commits."""
+    """Record `sent` and queue the sending; it happens once this transaction commits. Replies
+    go to `reply_to` (the sending account's email)."""
     recipients = recipients_of(given["recipients"])
     answer = service.answer(document)
     sent = activity(session, document, "sent", recipients)
@@ -83,7 +81,7 @@ def queue(
         "subject": smartcodes.parse(given["subject"], answer) or "",
         "message": smartcodes.parse(given["message"], answer) or "",
         "language": language,
-        "replyTo": account.email,
+        "replyTo": reply_to,
         "token": sent.token,
     }
     jobs.enqueue(session, SEND, payload, organization_id=document.organization_id)
@@ -110,8 +108,9 @@ def send_document(database: Database, settings: Settings, job: Job) -> None:
     SMTP, keep what happened. A refused delivery is retried after the delays, then `failed`."""
     payload = job.payload
     with database.transaction(write=False) as session:
-        document = session.get(Document, payload["documentId"])
-        organization = session.get(Organization, document.organization_id) if document else None
+        document = DocumentRepository(session).get(payload["documentId"], include_deleted=True)
+        organizations = OrganizationRepository(session)
+        organization = organizations.get(document.organization_id) if document else None
         if document is None or organization is None:
             raise jobs.GiveUp("the document no longer exists")
         source = printing.document_source(session, document, organization, payload.get("language"))
@@ -139,26 +138,20 @@ def keep(
     detail: str | None = None,
 ) -> None:
     with database.transaction() as session:
-        document = session.get(Document, document_id)
+        document = DocumentRepository(session).get(document_id, include_deleted=True)
         if document is not None:
             activity(session, document, kind, recipients, detail)
 
 
 def opened(session: Session, token: str) -> None:
     """The tracking pixel was fetched: the mail of that `sent` activity was opened."""
-    sent = session.scalars(select(DocumentActivity).where(DocumentActivity.token == token)).first()
+    sent = ActivityRepository(session).by_token(token)
     if sent is None:
         return
-    document = session.get(Document, sent.document_id)
+    document = DocumentRepository(session).get(sent.document_id, include_deleted=True)
     if document is not None:
         activity(session, document, "opened", sent.recipients)
 
 
 def activities_of(session: Session, document: Document) -> list[DocumentActivity]:
-    return list(
-        session.scalars(
-            select(DocumentActivity)
-            .where(DocumentActivity.document_id == document.id)
-            .order_by(DocumentActivity.created_at, DocumentActivity.id)
-        )
-    )
+    return ActivityRepository(session).of_document(document.id)

@@ -1,215 +1,136 @@
-"""Documents: create, change, replace, cancel, delete (COMPAT §6.1 through COMPAT §6.14)."""
+"""Documents: the resource, and the use cases that write a document's content: create
+(prepared before its write, or whole), update and replace (COMPAT §6.1 through COMPAT §6.14).
+What they fill in is `content`'s, numbers are `numbering`'s; delete, cancel and mark-sent are
+`cancelling`'s."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from spaceport.documents import assembly, currency, numbering, repository
+from spaceport.clients import service as clients
+from spaceport.config import Settings
+from spaceport.documents import content, numbering
 from spaceport.documents import defaults as document_defaults
+from spaceport.documents.answers import ANSWERED, INCLUDES, answer_for, record
 from spaceport.documents.answers import answer as answer
-from spaceport.documents.answers import record as record
-from spaceport.documents.calculation import TaxSummary
-from spaceport.documents.defaults import TEXTS, DocumentDefaults
 from spaceport.documents.errors import (
     FinalizedStaysFinal,
-    IssuedInvoiceNotDeletable,
     LinesRequired,
-    NumberTaken,
     OnlyInvoicesDraft,
     TypeUnchangeable,
     UniqueIdTaken,
 )
-from spaceport.documents.lines import DocumentLine, lines_of, stored_lines
 from spaceport.documents.models import DATE_ATTRIBUTES, TYPE_DATES, Document
 from spaceport.documents.payments import service as payments
-from spaceport.documents.schemas import DocumentCreate, DocumentFields, DocumentUpdate
+from spaceport.documents.repository import DocumentRepository
+from spaceport.documents.schemas import DocumentCreate, DocumentUpdate
+from spaceport.fiscal import hooks as fiscal
 from spaceport.kit.db import utcnow
-from spaceport.kit.errors import UnknownReference
-from spaceport.kit.money import round2
-from spaceport.organizations.calendar import local_date, midnight
 from spaceport.organizations.models import Organization
+from spaceport.resources import Resource
 
-# -- dates (COMPAT §6.3) ---------------------------------------------------------------------
-
-
-def default_dates(
-    organization: Organization,
-    settings: DocumentDefaults,
-    document: Document,
-    given: dict[str, Any],
-) -> None:
-    day = local_date(document.date, organization)
-    if document.type == "invoice":
-        document.date_due = given.get("date_due") or midnight(
-            day + timedelta(days=settings.invoice_due_days)
-        )
-        document.date_service = given.get("date_service") or document.date
-        document.date_service_to = given.get("date_service_to")
-    elif document.type == "estimate":
-        document.date_valid_till = given.get("date_valid_till") or midnight(
-            day + timedelta(days=settings.estimate_valid_days)
-        )
-    elif document.type == "advance":
-        document.date_paid = given.get("date_paid") or document.date
+# Listed, counted and got through the resource's routes (COMPAT §4.1, COMPAT §4.3, COMPAT §4.5);
+# created and changed by the use cases below (numbering, totals, payments), deleted by
+# `cancelling.delete`.
+documents = Resource(
+    Document,
+    "document",
+    "documents",
+    DocumentCreate,
+    DocumentUpdate,
+    serialize=answer,
+    serialize_for=answer_for,
+    includes=INCLUDES,
+    repository=DocumentRepository,
+    answered=ANSWERED,
+)
 
 
-# -- content -----------------------------------------------------------------------------------
+def search(session: Session, organization_id: str, term: str, limit: int) -> list[Document]:
+    """`search-documents`: see `DocumentRepository.search`."""
+    return DocumentRepository(session).search(organization_id, term, limit)
 
 
-def fill_content(
-    session: Session,
-    organization: Organization,
-    settings: DocumentDefaults,
-    document: Document,
-    data: DocumentFields,
-    *,
-    new: bool,
-) -> None:
-    """Client, issuer, lines and totals from what the caller gave (create, replace, update)."""
-    given = data.model_fields_set
-    if new or given & {"client_id", "document_client"}:
-        client_id, client = assembly.resolve_client(
-            session, organization.id, data.client_id, data.document_client
-        )
-        document.client_id, document.document_client = client_id, client
-    if new or given & {"unit_id", "document_issuer"}:
-        document.unit_id = data.unit_id if "unit_id" in given else document.unit_id
-        document.document_issuer = assembly.issuer_snapshot(
-            session, organization, document.unit_id, data.document_issuer
-        )
-    if data.document_items is not None:
-        context = assembly.LineContext(
-            session,
-            organization.id,
-            document.client_id,
-            local_date(document.date, organization),
-            bool(data.load),
-        )
-        lines = [assembly.build_line(context, item) for item in data.document_items]
-    else:
-        lines = lines_of(document.document_items)
-    recompute(document, lines, settings)
+# -- checks from above --------------------------------------------------------------------------
 
 
-def recompute(document: Document, lines: list[DocumentLine], settings: DocumentDefaults) -> None:
-    """Totals from the lines (COMPAT §6.8); the use case settles the payments at its end."""
-    totals = assembly.apply_totals(lines, document.decimal_places, settings.tax_rounding)
-    document.document_items = stored_lines(lines)
-    document.total = totals.total
-    document.total_discount = totals.total_discount
-    document.total_with_tax = totals.total_with_tax
-    document.document_taxes = [summary(s) for s in totals.taxes]
-    document.document_reverse_taxes = [summary(s) for s in totals.reverse_taxes]
-    document.has_unit = any(line.unit for line in lines)
-    convert(document)
+def checked(session: Session, organization: Organization, document: Document) -> None:
+    """What must hold of every saved document that documents' own rules do not say: its
+    e-SLOG (EINV §E6). Runs at the end of create, update and replace, before the event; a
+    refusal is a 422 and the request's transaction writes nothing. Called directly, so it holds
+    in every process (API, `spaceport worker`, recurrences); the import is deferred because
+    einvoices sits above documents (docs/ARCHITECTURE.md, arrows against the layers)."""
+    from spaceport.einvoices.service import check_on_save
 
-
-def summary(tax: TaxSummary) -> dict[str, Any]:
-    return {"tax": tax.tax, "taxId": tax.tax_id, "base": tax.base, "totalTax": tax.total_tax}
-
-
-def convert(document: Document) -> None:
-    """COMPAT §6.12: totals in the organization's currency when the document is in another."""
-    rate = document.document_conversion_rate
-    if isinstance(rate, dict) and rate.get("rate") is not None:
-        factor = Decimal(rate["rate"])
-        document.total_converted = round2(document.total * factor)
-        document.total_with_tax_converted = round2(document.total_with_tax * factor)
-    else:
-        document.total_converted = document.total_with_tax_converted = None
-
-
-def set_currency(
-    organization: Organization, settings: DocumentDefaults, document: Document, data: DocumentFields
-) -> None:
-    home = settings.currency_id
-    document.currency_id = (data.currency_id or document.currency_id or home).upper()
-    if data.document_conversion_rate is not None:
-        document.document_conversion_rate = (
-            data.document_conversion_rate
-        )  # "can be manually populated"
-    elif document.currency_id != home:
-        day = local_date(document.date, organization)
-        found = currency.conversion_rate(document.currency_id, home, day)
-        document.document_conversion_rate = found if found is not None else []
-    else:
-        document.document_conversion_rate = []
-
-
-def default_texts(settings: DocumentDefaults, document: Document, data: DocumentFields) -> None:
-    """COMPAT §6.10: note, signature and footer default to the `<type>_note` ... Defaults."""
-    for name in TEXTS:
-        if name in data.model_fields_set:
-            setattr(document, name, getattr(data, name))
-        elif getattr(document, name) is None:
-            setattr(document, name, settings.text(document.type, name))
-
-
-# -- numbering (COMPAT §6.2) -----------------------------------------------------------------
-
-
-def assign_number(
-    session: Session, organization: Organization, document: Document, number: str | None
-) -> None:
-    document.numbering_unit = document.unit_id or ""
-    if document.draft:
-        document.number = None
-        return
-    if number:
-        unique = is_unique_number(
-            session, organization.id, document.type, number, document.unit_id, document.id
-        )
-        if not unique:
-            raise NumberTaken(number, document.type)
-        numbering.follow_given_number(
-            session, organization.id, document.type, document.unit_id, number
-        )
-        document.number = number
-        return
-    year = local_date(document.date, organization).year
-    document.number = numbering.issue_number(
-        session, organization.id, document.type, year, document.unit_id
-    )
-
-
-def is_unique_number(
-    session: Session,
-    organization_id: str,
-    type_: str,
-    number: str,
-    unit_id: str | None = None,
-    except_id: str | None = None,
-) -> bool:
-    return not repository.number_used(session, organization_id, type_, number, unit_id, except_id)
-
-
-def referenced_documents(
-    session: Session, organization_id: str, ids: list[str] | None
-) -> list[str]:
-    """No reference across organizations: every id in `documentIds` names a document of the same
-    organization (422 otherwise, revealing nothing about other organizations)."""
-    given = ids or []
-    found = repository.ids_in_organization(session, organization_id, given)
-    unknown = next((i for i in given if i not in found), None)
-    if unknown is not None:
-        raise UnknownReference("documentIds", "document", unknown)
-    return given
+    session.flush()
+    check_on_save(session, organization, document)
 
 
 # -- use cases -----------------------------------------------------------------------------------
 
 
 def create(
-    session: Session, organization: Organization, account_id: str, data: DocumentCreate
-) -> Document:
+    session: Session, organization: Organization, account_id: str, data: DocumentCreate,
+    server: Settings | None = None,
+) -> Document:  # fmt: skip
+    """In one transaction (the worker's recurrences, a fiscalized create); with the server's
+    settings, fiscalized while on (FISCAL §S8, `spaceport.fiscal.hooks`)."""
+    document, issue = build(session, organization, account_id, data, server, None)
+    return store(session, organization, document, data, issue, server)[0]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A create computed before its write (`prepare`), for `store`."""
+
+    document: Document  # built, totaled, not numbered, not in any session
+    number: str | None  # the provisional number its e-SLOG was checked with
+    client: dict[str, Any] | None  # the values of a new client to save with it (COMPAT §6.4)
+
+    def still_checked(self, data: DocumentCreate) -> bool:
+        """The number enters the e-SLOG only as text whose checks are of its length (BT-1, the
+        note's smart codes, the payment reference): the check holds unless the number taken is
+        of another length than the provisional one, or payments changed what is due (BT-113)."""
+        taken = self.document.number or ""
+        return not data.payments and len(taken) == len(self.number or "")
+
+
+def prepare(
+    session: Session, organization: Organization, account_id: str, data: DocumentCreate,
+    server: Settings | None = None,
+) -> Prepared | None:  # fmt: skip
+    """The part of a create that only reads, run before the write and outside its turn (issue
+    15 item 6: a 5,000-line document holds no other organization's write): the document built,
+    totaled and its e-SLOG checked (EINV §E6) with the number it is about to take, for `store`
+    to number and save in a short write. None when it is to be fiscalized: that create runs
+    whole in the write (`create`), its checks and number in one transaction (FISCAL §S8.5)."""
+    if any(line.save and not line.item_id for line in data.document_items or ()):
+        return None  # it saves items: all in the write
+    unsaved: list[dict[str, Any]] = []
+    document, issue = build(session, organization, account_id, data, server, unsaved)
+    if issue:
+        return None
+    number = numbering.provisional_number(organization, document, data.number)
+    document.number = number
+    checked(session, organization, document)
+    document.number = None
+    if session.new or session.dirty or session.deleted:  # pragma: no cover - a bug, loudly
+        raise RuntimeError("preparing a document changed what the write alone may change")
+    return Prepared(document, number, unsaved[0] if unsaved else None)
+
+
+def build(
+    session: Session, organization: Organization, account_id: str, data: DocumentCreate,
+    server: Settings | None, unsaved: list[dict[str, Any]] | None,
+) -> tuple[Document, Any]:  # fmt: skip
+    """The unsaved document from the body: dates, currency, client, issuer, lines, totals,
+    texts; and the fiscal issue it begins, if any. `unsaved`: see `content.fill_content`."""
     if data.draft and data.type != "invoice":
         raise OnlyInvoicesDraft()
-    if data.unique_id and repository.unique_id_used(session, organization.id, data.unique_id):
-        raise UniqueIdTaken(data.unique_id)
     if data.document_items is None:
         raise LinesRequired()
     document = Document(
@@ -221,41 +142,73 @@ def create(
         unique_id=data.unique_id,
         decimal_places=4 if data.decimal_places is None else data.decimal_places,
         reference=data.reference,
-        document_ids=referenced_documents(session, organization.id, data.document_ids),
+        document_ids=content.referenced_documents(session, organization.id, data.document_ids),
         validate_eslog=data.validate_eslog,
         custom=data.custom or {},
         total_paid=Decimal(0),
     )
     settings = document_defaults.read(session, organization.id)
-    default_dates(organization, settings, document, data.given())
-    set_currency(organization, settings, document, data)
-    fill_content(session, organization, settings, document, data, new=True)
-    default_texts(settings, document, data)
-    assign_number(session, organization, document, data.number)
+    issue = server and fiscal.begin_issue(
+        session, server, organization, account_id, document, data.furs,
+        given_date=data.date, given_number=data.number,
+        currency=data.currency_id or settings.currency_id,
+    )  # fmt: skip
+    content.default_dates(organization, settings, document, data.given())
+    content.set_currency(organization, settings, document, data)
+    content.fill_content(session, organization, settings, document, data, new=True, unsaved=unsaved)
+    content.default_texts(settings, document, data)
+    return document, issue
+
+
+def store(
+    session: Session, organization: Organization, document: Document, data: DocumentCreate,
+    issue: Any = None, server: Settings | None = None, prepared: Prepared | None = None,
+) -> tuple[Document, dict[str, Any]]:  # fmt: skip
+    """Number and save a built document, its payments and its event, in a writing transaction;
+    its e-SLOG checked here unless `prepare` checked it and that still holds. The document and
+    its answer (its event's)."""
+    if data.unique_id and DocumentRepository(session).unique_id_used(
+        organization.id, data.unique_id
+    ):
+        raise UniqueIdTaken(data.unique_id)
+    if prepared is not None and prepared.client is not None:
+        client = clients.clients.create(session, organization.id, prepared.client)
+        document.client_id = client.id
+    if issue:
+        fiscal.take_number(session, document, issue)
+    else:
+        numbering.assign_number(session, organization, document, data.number)
+    if not data.payments:  # nothing paid: settled before its insert, with no query
+        payments.settle(session, document)
     session.add(document)
     session.flush()
-    # COMPAT §6.9: in the same transaction; each one without amount pays what is still due
-    paid = Decimal(0)
-    for payment in data.payments:
-        due = document.total_with_tax - paid
-        paid += payments.add(session, document, payment.given(), due).amount
-    payments.settle(session, document)
-    record(session, document, "create")
-    return document
+    if data.payments:  # COMPAT §6.9: in the same transaction; each one without amount pays
+        paid = Decimal(0)  # what is still due
+        for payment in data.payments:
+            due = document.total_with_tax - paid
+            paid += payments.add(session, document, payment.given(), due).amount
+        payments.settle(session, document)
+    if prepared is None or not prepared.still_checked(data):
+        checked(session, organization, document)
+    if issue and server:
+        fiscal.finish_issue(session, server, document, issue)
+    return document, record(session, document, "create")
 
 
 def update(
-    session: Session, organization: Organization, document: Document, data: DocumentUpdate
-) -> Document:
-    """COMPAT §6.14: PUT and PATCH update what is given and recompute the totals."""
+    session: Session, organization: Organization, document: Document, data: DocumentUpdate,
+    server: Settings | None = None, account_id: str | None = None,
+) -> Document:  # fmt: skip
+    """COMPAT §6.14, FISCAL §S14.1 (what stays), FISCAL §S8.1 (a finalized draft is issued)."""
     given = data.given()
+    fiscal.guard_change(document, given)
     if data.type is not None and data.type != document.type:
         raise TypeUnchangeable()
     if "draft" in given and data.draft and not document.draft:
         raise FinalizedStaysFinal()
     finalizing = document.draft and data.draft is False
     if given.get("document_ids") is not None:
-        referenced_documents(session, organization.id, given["document_ids"])
+        content.referenced_documents(session, organization.id, given["document_ids"])
     for name in ("reference", "document_ids", "validate_eslog", "decimal_places", "custom"):
         if name in given and given[name] is not None:
             setattr(document, name, given[name])
@@ -264,15 +217,27 @@ def update(
             setattr(document, name, given[name])
     settings = document_defaults.read(session, organization.id)
     if "currency_id" in given or "document_conversion_rate" in given or "date" in given:
-        set_currency(organization, settings, document, data)
-    fill_content(session, organization, settings, document, data, new=False)
-    default_texts(settings, document, data)
+        content.set_currency(organization, settings, document, data)
+    content.fill_content(session, organization, settings, document, data, new=False)
+    content.default_texts(settings, document, data)
+    issue = None
     if finalizing:
         document.draft = False
-        assign_number(session, organization, document, data.number)
+        issue = server and fiscal.begin_issue(
+            session, server, organization, account_id, document, data.furs,
+            given_date=data.date, given_number=data.number, currency=document.currency_id,
+        )  # fmt: skip
+        if issue:
+            fiscal.take_number(session, document, issue)
+        else:
+            numbering.assign_number(session, organization, document, data.number)
     elif data.number and data.number != document.number and not document.draft:
-        assign_number(session, organization, document, data.number)
+        numbering.assign_number(session, organization, document, data.number)
     payments.settle(session, document)
+    checked(session, organization, document)
+    if issue and server:
+        session.flush()
+        fiscal.finish_issue(session, server, document, issue)
     record(session, document, "update")
     return document
 
@@ -282,6 +247,7 @@ def replace(
 ) -> Document:
     """POST /documents/:id/replace: the document built anew from the body; id, type and the
     number stay unless a number is given."""
+    fiscal.guard_delete(document)  # FISCAL §S14.1: never replaced
     if "type" in data.model_fields_set and data.type != document.type:
         raise TypeUnchangeable()
     if data.document_items is None:
@@ -290,32 +256,19 @@ def replace(
     for name in ("note", "signature", "footer", "document_conversion_rate"):
         setattr(document, name, None)  # defaulted again below unless the body gives them
     document.reference = data.reference
-    document.document_ids = referenced_documents(session, organization.id, data.document_ids)
+    document.document_ids = content.referenced_documents(
+        session, organization.id, data.document_ids
+    )
     document.custom = data.custom or {}
     document.decimal_places = 4 if data.decimal_places is None else data.decimal_places
     settings = document_defaults.read(session, organization.id)
-    default_dates(organization, settings, document, data.given())
-    set_currency(organization, settings, document, data)
-    fill_content(session, organization, settings, document, data, new=True)
-    default_texts(settings, document, data)
+    content.default_dates(organization, settings, document, data.given())
+    content.set_currency(organization, settings, document, data)
+    content.fill_content(session, organization, settings, document, data, new=True)
+    content.default_texts(settings, document, data)
     if data.number and data.number != document.number:
-        assign_number(session, organization, document, data.number)
+        numbering.assign_number(session, organization, document, data.number)
     payments.settle(session, document)
+    checked(session, organization, document)
     record(session, document, "update")
     return document
-
-
-def delete(session: Session, document: Document) -> None:
-    """COMPAT §6.13: an issued invoice is canceled, never deleted."""
-    if document.type == "invoice" and not document.draft:
-        raise IssuedInvoiceNotDeletable()
-    document.soft_delete()
-    session.flush()
-    record(session, document, "delete")
-
-
-def set_flag(session: Session, document: Document, name: str, value: bool) -> None:
-    """cancel / uncancel (`canceled`) and mark-sent (`sentSnailMail`)."""
-    setattr(document, name, value)
-    session.flush()
-    record(session, document, "update")

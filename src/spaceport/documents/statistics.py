@@ -6,10 +6,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from spaceport.documents.models import Document
+from spaceport.documents.repository import DocumentRepository
 from spaceport.organizations.calendar import midnight
 from spaceport.organizations.models import Organization
 
@@ -18,40 +17,19 @@ def by_type_and_currency(
     session: Session, organization: Organization, date_from: date | None, date_to: date | None
 ) -> list[dict[str, Any]]:
     """Issued (non-draft, non-canceled, live) documents dated within [dateFrom, dateTo]."""
-    stmt = (
-        select(
-            Document.type,
-            Document.currency_id,
-            func.count(),
-            func.sum(Document.total),
-            func.sum(Document.total_with_tax),
-            func.sum(Document.total_paid),
-            func.sum(Document.total_due),
-        )
-        .where(
-            Document.organization_id == organization.id,
-            Document.is_deleted.is_(False),
-            Document.draft.is_(False),
-            Document.canceled.is_(False),
-        )
-        .group_by(Document.type, Document.currency_id)
-        .order_by(Document.type, Document.currency_id)
-    )
-    if date_from:
-        stmt = stmt.where(Document.date >= midnight(date_from))
-    if date_to:
-        stmt = stmt.where(Document.date < midnight(date_to + timedelta(days=1)))
+    since = midnight(date_from) if date_from else None
+    before = midnight(date_to + timedelta(days=1)) if date_to else None
     return [
         {
-            "type": kind,
-            "currencyId": currency,
-            "count": count,
-            "total": _money(total),
-            "totalWithTax": _money(with_tax),
-            "totalPaid": _money(paid),
-            "totalDue": _money(due),
+            "type": row.type,
+            "currencyId": row.currency_id,
+            "count": row.documents,
+            "total": _money(row.total),
+            "totalWithTax": _money(row.total_with_tax),
+            "totalPaid": _money(row.total_paid),
+            "totalDue": _money(row.total_due),
         }
-        for kind, currency, count, total, with_tax, paid, due in session.execute(stmt)
+        for row in DocumentRepository(session).totals(organization.id, since, before)
     ]
 
 

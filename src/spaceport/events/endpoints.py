@@ -10,6 +10,7 @@ from fastapi import APIRouter
 
 from spaceport.access.authorization import Scope, organization_scope
 from spaceport.events.models import Event
+from spaceport.kit.answers import answer_model, many
 from spaceport.kit.crud import relations_asked
 from spaceport.kit.filters import parse_filter, project
 from spaceport.kit.json import ApiResponse
@@ -23,7 +24,7 @@ in_organization = organization_scope()
 NEWEST_FIRST = [("createdAt", True)]
 
 
-@router.get("/organizations/{id}/events")
+@router.get("/organizations/{id}/events", response_model=many(answer_model(Event)))
 def list_events(session: Db, scope: Scope = in_organization, query: dict[str, Any] = Query) -> Any:
     """`uid`, `event`, `organizationId`, `data`, `createdAt`; `filter` as on every list."""
     flt = parse_filter(query)

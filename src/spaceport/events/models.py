@@ -25,6 +25,8 @@ class Event(Base):
     event: Mapped[str] = mapped_column(String(64))
     data: Mapped[dict[str, Any]]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # FLOWS §F8.6: `{"flowId", "depth"}` of the flow run whose step made this change, if any
+    cause: Mapped[dict[str, Any] | None] = mapped_column(default=None, info={"private": True})
     # Set by the worker in the transaction that fans the event out into jobs (exactly once).
     # Deferred and defaulted by the database: rows are written and read without it.
     dispatched: Mapped[bool] = mapped_column(

@@ -9,13 +9,19 @@ from sqlalchemy.orm import Session
 
 from spaceport.events.models import Event
 
-Action = Literal["create", "update", "delete"]
+Action = Literal["create", "update", "delete", "failed"]
+# session.info key: what caused the transaction's changes (FLOWS §F8.6, a flow run's step)
+CAUSE = "spaceport.event_cause"
 
 
 def record(
     session: Session, model: str, action: Action, organization_id: str | None, data: dict[str, Any]
 ) -> Event:
-    """Add the event `model/action` (`client/create`) with the instance as the API answers it."""
-    event = Event(event=f"{model}/{action}", organization_id=organization_id, data=data)
+    """Add the event `model/action` (`client/create`) with the instance as the API answers it,
+    and the cause the transaction carries (`CAUSE`, set by a flow run's step)."""
+    cause = session.info.get(CAUSE)
+    event = Event(
+        event=f"{model}/{action}", organization_id=organization_id, data=data, cause=cause
+    )
     session.add(event)
     return event

@@ -20,7 +20,14 @@ from spaceport.kit.wire import Query
 router = APIRouter(prefix="/v1", tags=["export"])
 
 
-@router.get("/organizations/{id}/export", name="export")
+@router.get(
+    "/organizations/{id}/export",
+    name="export",
+    response_class=FileResponse,
+    responses={
+        200: {"content": {service.CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}}}
+    },
+)
 def export(session: Db, scope: Scope = organization_scope(), query: dict[str, Any] = Query) -> Any:
     """Readonly accesses may export: it is a read (COMPAT §3.6)."""
     kind = query.get("type")

@@ -19,7 +19,7 @@ from typing import Any, Final, Literal
 
 import orjson
 import xlsxwriter  # type: ignore[import-untyped]
-from sqlalchemy import ColumnElement, Select, Text, cast, select
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from spaceport.clients.models import Client
@@ -119,11 +119,12 @@ class Sheet:
     columns: tuple[Column, ...]
     order: tuple[InstrumentedAttribute[Any], ...]
 
-    def select(self) -> Select[Any]:
-        stmt = select(*(column.source for column in self.columns))
-        if self.model is Payment:  # the payment's document gives its number and currency
-            stmt = stmt.join(Document, Document.id == Payment.document_id)
-        return stmt.order_by(*self.order)
+    def rows(
+        self, session: Session, filtered: list[ColumnElement[bool]], *extra: Any
+    ) -> Iterator[Sequence[Any]]:
+        """The sheet's columns (then `extra`) of the rows that pass `filtered`, in order."""
+        sources = [column.source for column in self.columns]
+        return ExportRepository(session).rows(self.model, sources, self.order, filtered, *extra)
 
 
 SHEETS: Final[dict[str, Sheet]] = {
@@ -147,10 +148,6 @@ def conditions(
     session: Session, sheet: Sheet, organization_id: str, where: Mapping[str, Any]
 ) -> list[ColumnElement[bool]]:
     return ExportRepository(session).conditions(sheet.model, organization_id, where)
-
-
-def streamed(session: Session, stmt: Select[Any]) -> Iterator[Sequence[Any]]:
-    return ExportRepository(session).streamed(stmt)
 
 
 # -- documents' totals per tax rate (`_documentTaxes`, COMPAT §6.8) ---------------------------
@@ -187,8 +184,7 @@ def tax_columns(session: Session, filtered: list[ColumnElement[bool]]) -> TaxCol
     header row can name every column before the first document row is written."""
     entries: dict[tuple[str, str], Mapping[str, Any]] = {}
     # The JSON as text, parsed by orjson: only rates and ids are read here, never amounts.
-    stmt = select(cast(Document.document_taxes, Text)).where(*filtered)
-    for (text,) in streamed(session, stmt):
+    for text in ExportRepository(session).document_taxes(filtered):
         for entry in orjson.loads(text or "[]"):
             entries.setdefault((str(entry.get("taxId")), str(entry.get("tax"))), entry)
     ids = {tax_id for tax_id, _rate in entries}
@@ -267,17 +263,14 @@ def write(
     session: Session, writer: Writer, sheet: Sheet, filtered: list[ColumnElement[bool]]
 ) -> None:
     taxes = tax_columns(session, filtered) if sheet.model is Document else None
-    stmt = sheet.select().where(*filtered)
-    if taxes is not None:
-        stmt = stmt.add_columns(Document.document_taxes)
     writer.header([column.header for column in sheet.columns] + (taxes.headers if taxes else []))
     kinds = [column.kind for column in sheet.columns]
     if taxes is None:
-        for row in streamed(session, stmt):
+        for row in sheet.rows(session, filtered):
             writer.cells(kinds, row)
         return
     kinds += ["number"] * len(taxes.headers)
-    for row in streamed(session, stmt):
+    for row in sheet.rows(session, filtered, Document.document_taxes):
         writer.cells(kinds, [*row[:-1], *taxes.values(row[-1])])
 
 

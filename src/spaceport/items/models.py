@@ -20,7 +20,9 @@ class Item(Model, SoftDeleted):
     unit: Mapped[str | None]
     price: Mapped[Decimal | None]
     price_gross: Mapped[Decimal | None]
-    tax_ids: Mapped[list[Any]] = mapped_column(default=list, info={"json_array": True})
+    tax_ids: Mapped[list[Any]] = mapped_column(
+        default=list, info={"json_array": True, "answer": list[str]}
+    )
     sku: Mapped[str | None] = mapped_column(info={"api": "SKU"})
     # name, description and SKU casefolded, joined by U+001F: what search matches (items/service)
     search_text: Mapped[str] = mapped_column(default="", info={"private": True})

@@ -11,6 +11,7 @@ from spaceport.items.models import Item
 from spaceport.items.search import SEPARATOR, escape_like, folded
 from spaceport.kit.filters import Filter, apply_filter
 from spaceport.kit.repository import Repository
+from spaceport.kit.search import searched
 
 SEARCH_LIMIT: Final = 50
 
@@ -48,11 +49,16 @@ class ItemRepository(Repository[Item]):
             stmt = stmt.where(Item.id != item.id)
         return self.exists(stmt)
 
+    def with_sku(self, organization_id: str, sku: str) -> Item | None:
+        """A live item of the organization with this SKU (loading a line by SKU, COMPAT §6.6)."""
+        return self.first(self.live_in(organization_id).where(Item.sku == sku))
+
     def search(self, organization_id: str, term: str, flt: Filter) -> list[Item]:
         """`search-items?term=`: best matches first, then by name; `filter[limit]` (default
         50), `skip`, `where`, `fields` and `include` apply as on the list."""
         matches, rank = search_order(term)
-        stmt = select(Item).where(self.in_organization(organization_id), *matches)
+        literal = folded(term.strip())
+        stmt = select(Item).where(*searched(Item, organization_id, literal, self.dialect), *matches)
         flt = dataclasses.replace(
             flt, limit=flt.limit or SEARCH_LIMIT, order=flt.order or [("name", False)]
         )

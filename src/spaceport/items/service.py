@@ -17,6 +17,7 @@ from spaceport.items.repository import ItemRepository
 from spaceport.items.schemas import ItemCreate, ItemTaxRef, ItemUpdate
 from spaceport.items.search import search_text
 from spaceport.kit import bounds
+from spaceport.kit.answers import many
 from spaceport.kit.errors import invalid
 from spaceport.kit.filters import Filter
 from spaceport.kit.money import cut, round_to
@@ -171,8 +172,6 @@ def with_search_text(values: Values, item: Item | None) -> Values:
 
 
 def prepare(session: Session, organization_id: str, values: Values, item: Item | None) -> Values:
-    if "name" in values and values["name"] is None:
-        raise invalid("name", "can't be blank")
     if "sku" in values:
         values["sku"] = checked_sku(session, organization_id, values["sku"], item)
     on = organization_today(session, organization_id)
@@ -206,6 +205,7 @@ items = Resource(
     prepare=prepare,
     includes={"taxes": include_taxes},
     repository=ItemRepository,
+    answered={"taxes": many(taxes.taxes.answer_type)},
 )
 
 

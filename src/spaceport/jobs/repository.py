@@ -1,13 +1,14 @@
 """Every query of the worker: due jobs (a lease is claimed on the first), undispatched outbox
-events, and a job's row locked to record its outcome."""
+events, a job's row locked to record its outcome, and whether a job of a kind is pending (the
+self-renewing ticks)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
-from typing import Final
+from typing import Any, Final
 
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import Select, and_, exists, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from spaceport.events.models import Event
@@ -58,8 +59,15 @@ class JobRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def any(self, query: Select[Job] | Select[Event]) -> bool:
+    def any(self, query: Select[Any]) -> bool:
         return self.session.execute(query.limit(1)).first() is not None
+
+    def pending(self, kind: str, due_by: datetime | None = None) -> bool:
+        """Whether a pending job of `kind` exists (due by `due_by` when given)."""
+        stmt = select(Job.id).where(Job.kind == kind, Job.status == "pending")
+        if due_by is not None:
+            stmt = stmt.where(Job.run_at <= due_by)
+        return self.any(stmt)
 
     def undispatched_locked(self) -> list[Event]:
         return list(self.session.scalars(undispatched_events().with_for_update()))
@@ -71,3 +79,18 @@ class JobRepository:
 
     def locked(self, job_id: str) -> Job | None:
         return self.session.get(Job, job_id, with_for_update=True)
+
+    def renew(self, job_id: str, attempt: int, until: datetime) -> bool:
+        """Extend a running job's lease while the claim `attempt` still holds it; False when
+        another worker took the job over (its lease had expired)."""
+        found = self.session.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.attempts == attempt, Job.status == "running")
+            .values(leased_until=until)
+        )
+        return bool(getattr(found, "rowcount", 0))
+
+    def holds(self, job_id: str, attempt: int) -> bool:
+        """Whether the claim `attempt` still holds the job (locked until the transaction ends)."""
+        job = self.locked(job_id)
+        return job is not None and job.status == "running" and job.attempts == attempt

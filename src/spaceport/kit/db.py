@@ -8,9 +8,9 @@ import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from itertools import chain
 from typing import Any
 
 from pydantic.alias_generators import to_camel
@@ -30,6 +30,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import (
     DeclarativeBase,
+    InstanceState,
     Mapped,
     Mapper,
     Session,
@@ -107,30 +108,95 @@ class Money(TypeDecorator[Decimal]):
         return scaled == scaled.to_integral_value()
 
 
-_MONEY_PROPERTIES: dict[type, tuple[tuple[str, str], ...]] = {}
+@dataclass(frozen=True)
+class _Column:
+    """What a flush checks of one mapped column (`_values_fit`)."""
+
+    key: str
+    name: str  # as the API spells it
+    required: bool  # NOT NULL
+    json: bool  # stores None as JSON null, never a NOT NULL violation
+    defaulted: bool  # an insert without a value takes a default
+    length: int | None  # of a String(n)
+    money: bool
 
 
-def _money_properties(model: type) -> tuple[tuple[str, str], ...]:
-    """(attribute, API name) of every Money column of `model`."""
-    if model not in _MONEY_PROPERTIES:
+_COLUMNS: dict[type, tuple[_Column, ...]] = {}
+
+
+def _columns_of(model: type) -> tuple[_Column, ...]:
+    if model not in _COLUMNS:
         mapper: Mapper[Any] = inspect(model)
-        _MONEY_PROPERTIES[model] = tuple(
-            (prop.key, prop.columns[0].info.get("api") or to_camel(prop.key))
-            for prop in mapper.column_attrs
-            if isinstance(prop.columns[0].type, Money)
-        )
-    return _MONEY_PROPERTIES[model]
+        found = []
+        for prop in mapper.column_attrs:
+            column = prop.columns[0]
+            name = column.info.get("api") or to_camel(prop.key)
+            length = column.type.length if isinstance(column.type, String) else None
+            found.append(
+                _Column(
+                    key=prop.key,
+                    name=name,
+                    required=not column.nullable,
+                    defaulted=column.default is not None or column.server_default is not None,
+                    length=length,
+                    money=isinstance(column.type, Money),
+                    json=isinstance(column.type, JSON),
+                )
+            )
+        _COLUMNS[model] = tuple(found)
+    return _COLUMNS[model]
 
 
-def _amounts_fit(session: Session, _context: Any, _instances: Any) -> None:
-    """COMPAT §2.2 (500 never on bad input): an amount computed beyond what its column holds
-    (a total of huge lines) is a 422 naming the property, raised before anything is written."""
+def defaulted_keys(model: type) -> frozenset[str]:
+    """The attributes of `model`'s required columns that have a default: on a create, a None
+    for one of them means "not given", so the default applies."""
+    return frozenset(c.key for c in _columns_of(model) if c.required and c.defaulted)
+
+
+def with_defaults(instance: Any) -> Any:
+    """`instance` with the Python-side default of each of its columns left unset, as an insert
+    would give it (an unsaved instance answered as it will be saved)."""
+    for prop in inspect(type(instance)).column_attrs:
+        default = prop.columns[0].default
+        if default is None or getattr(instance, prop.key) is not None:
+            continue
+        if default.is_scalar:
+            setattr(instance, prop.key, default.arg)
+        elif default.is_callable:
+            setattr(instance, prop.key, default.arg(None))
+    return instance
+
+
+def _problem(column: _Column, state: InstanceState[Any], new: bool) -> str | None:
+    value = state.dict.get(column.key)
+    if value is None:
+        # an insert leaves a None out, so the column's default applies (SQLAlchemy)
+        blank = column.required and not column.json and not (new and column.defaulted)
+        return "can't be blank" if blank else None
+    if column.money and isinstance(value, Decimal) and not Money.holds(value):
+        return "is beyond the amounts this server stores"
+    if column.length is not None and isinstance(value, str) and len(value) > column.length:
+        return f"is longer than {column.length} characters"
+    return None
+
+
+def _values_fit(session: Session, _context: Any, _instances: Any) -> None:
+    """COMPAT §2.2 (500 never on bad input; nothing is written): before any row is written,
+    every value must fit its column, on every engine alike — a required property is not null
+    (`"taxSubject": null`), a text fits its `String(n)` (PostgreSQL refuses a longer one, SQLite
+    would keep it), an amount computed beyond what its column holds (a total of huge lines) is
+    refused. Each is a 422 naming the property, never the database's error (a NOT NULL
+    violation is not a conflict: 409 is only for what breaks a uniqueness rule)."""
     messages: dict[str, list[str]] = {}
-    for instance in chain(session.new, session.dirty):
-        for key, name in _money_properties(type(instance)):
-            value = getattr(instance, key)
-            if isinstance(value, Decimal) and not Money.holds(value):
-                messages[name] = ["is beyond the amounts this server stores"]
+    for new, instances in ((True, session.new), (False, session.dirty)):
+        for instance in instances:
+            state: InstanceState[Any] = inspect(instance)
+            for column in _columns_of(type(instance)):
+                if not new and not state.attrs[column.key].history.has_changes():
+                    continue  # what was stored before is not this request's to refuse
+                problem = _problem(column, state, new)
+                if problem:
+                    messages.setdefault(column.name, []).append(problem)
     if messages:
         raise ValidationFailed(messages)
 
@@ -186,7 +252,7 @@ class Database:
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         writer = self.engine.execution_options(spaceport_write=True)
         self._write = sessionmaker(writer, expire_on_commit=False)
-        event.listen(self._write, "before_flush", _amounts_fit)
+        event.listen(self._write, "before_flush", _values_fit)
         self._one_writer = threading.Lock() if self.dialect == "sqlite" else nullcontext()
 
     def session(self, *, write: bool) -> Session:

@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.responses import Response
@@ -135,6 +135,33 @@ def validation_messages(errors: Sequence[Any]) -> dict[str, list[str]]:
     return messages
 
 
+UNIQUE_VIOLATIONS = frozenset(
+    {
+        "23505",  # PostgreSQL's unique_violation
+        "SQLITE_CONSTRAINT_UNIQUE",
+        "SQLITE_CONSTRAINT_PRIMARYKEY",
+    }
+)
+
+
+def is_unique_violation(exc: IntegrityError) -> bool:
+    """True when the database refused a write for breaking a uniqueness rule (psycopg's
+    `sqlstate`, sqlite3's `sqlite_errorname`), not for a NOT NULL, foreign key or CHECK."""
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "sqlite_errorname", None)
+    return code in UNIQUE_VIOLATIONS
+
+
+def integrity_error(exc: IntegrityError) -> ApiError:
+    """409 only for a uniqueness rule, a race the service's own check could not see. Any other
+    constraint is bad input that the checks before the write (`kit.db`'s flush check,
+    `kit.crud`'s references) should have named: a 422, logged so the missing check is found."""
+    if is_unique_violation(exc):
+        log.info("unique violation: %s", exc)
+        return Conflict("The request conflicts with an existing record")
+    log.warning("integrity error no check caught: %s", exc)
+    return ValidationFailed({"body": ["breaks a rule of the stored data"]})
+
+
 def install_error_handlers(app: FastAPI) -> None:
     async def api_error(_request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ApiError)
@@ -156,9 +183,14 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(error)
 
     async def integrity(_request: Request, exc: Exception) -> Response:
-        # A unique constraint lost a race that the service's own check could not see.
-        log.info("integrity error: %s", exc)
-        return error_response(Conflict("The request conflicts with an existing record"))
+        assert isinstance(exc, IntegrityError)
+        return error_response(integrity_error(exc))
+
+    async def data(_request: Request, exc: Exception) -> Response:
+        # A value the database refused that no check before the write saw (bad input, not
+        # a server fault: COMPAT §2.2).
+        log.warning("data error no check caught: %s", exc)
+        return error_response(ValidationFailed({"body": ["holds a value the database refuses"]}))
 
     async def disconnected(_request: Request, _exc: Exception) -> Response:
         # The client went away while sending its body: nobody reads this answer, no error.
@@ -172,5 +204,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, request_validation)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(IntegrityError, integrity)
+    app.add_exception_handler(DataError, data)
     app.add_exception_handler(ClientDisconnect, disconnected)
     app.add_exception_handler(Exception, unexpected)

@@ -8,10 +8,23 @@ import os
 import re
 import time
 import uuid
+from collections.abc import Iterator
 
-_counter = itertools.count(int.from_bytes(os.urandom(3), "big"))
-_process_random = os.urandom(5)
 ID_PATTERN = re.compile(r"^[0-9a-f]{24}$")
+_counter: Iterator[int]
+_process_random: bytes
+
+
+def _seed() -> None:
+    """This process's random bytes and counter start. A forked child would otherwise inherit
+    its parent's and make the very ids the parent makes in the same second."""
+    global _counter, _process_random
+    _counter = itertools.count(int.from_bytes(os.urandom(3), "big"))
+    _process_random = os.urandom(5)
+
+
+_seed()
+os.register_at_fork(after_in_child=_seed)
 
 
 def new_id() -> str:

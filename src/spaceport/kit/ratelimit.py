@@ -76,11 +76,20 @@ class KeyedLimits:
     def hit(self, namespace: str, keys: dict[str, str]) -> None:
         """Counts one attempt against each key (`{"email": ..., "address": ...}`); raises
         `TooManyRequests` with the longest wait when any budget is spent."""
+        self._charge(namespace, keys, count=True)
+
+    def check(self, namespace: str, keys: dict[str, str]) -> None:
+        """Raises `TooManyRequests` when any key's budget is spent, counting nothing (WEB §W2.2:
+        only failed logins count, and a spent budget refuses the next one unchecked)."""
+        self._charge(namespace, keys, count=False)
+
+    def _charge(self, namespace: str, keys: dict[str, str], *, count: bool) -> None:
         waits = []
         for kind, key in keys.items():
             item = self.items[kind]
             identity = f"{namespace}:{kind}:{hashlib.sha256(key.encode()).hexdigest()}"
-            if not self.limiter.hit(item, identity):
+            allowed = (self.limiter.hit if count else self.limiter.test)(item, identity)
+            if not allowed:
                 reset_time = self.limiter.get_window_stats(item, identity).reset_time
                 waits.append(max(1, math.ceil(reset_time - time.time())))
         if waits:

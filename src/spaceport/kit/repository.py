@@ -106,12 +106,16 @@ class Repository(Generic[M]):
         found = self.get(instance_id)
         return found if found is not None and found.organization_id == organization_id else None  # type: ignore[attr-defined]
 
-    def by_ids(self, organization_id: str, ids: Iterable[str]) -> dict[str, M]:
-        """The organization's live instances among `ids`, by id."""
+    def by_ids(
+        self, organization_id: str, ids: Iterable[str], *, include_deleted: bool = False
+    ) -> dict[str, M]:
+        """The organization's live instances among `ids` (every one with `include_deleted`),
+        by id."""
         wanted = set(ids)
         if not wanted:
             return {}
-        stmt = self.live_in(organization_id).where(self.model.id.in_(wanted))
+        stmt = self.live_in(organization_id, include_deleted=include_deleted)
+        stmt = stmt.where(self.model.id.in_(wanted))
         return {row.id: row for row in self.all(stmt)}
 
     def find(self, flt: Filter, *conditions: ColumnElement[bool]) -> list[M]:

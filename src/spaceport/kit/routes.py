@@ -4,6 +4,7 @@
 
 - `create`: `POST /v1/organizations/:id/<collection>`
 - `find`, `count`: `GET /v1/organizations/:id/<collection>` and `/count` (COMPAT §4.1, COMPAT §4.5)
+  (also under each other spelling of `organizations` given in `organization_paths`)
 - `get`: `GET /v1/<collection>/:id` (`filter[include]`, `filter[fields]`)
 - `update`: `PUT` and `PATCH /v1/<collection>/:id`, both a partial update (COMPAT §1.10)
 - `delete`: `DELETE /v1/<collection>/:id`, soft where the model is (COMPAT §5.1)
@@ -11,7 +12,8 @@
 `children(resource, parent, ...)` serves a resource that belongs to another under the parent's
 path (`/v1/pricelists/:id/prices`, `/v1/documents/:id/recurrences`): `create` sets the parent's
 id, `find` and `count` narrow to the parent's children. A domain adds its own routes (search,
-actions, a replacing PUT) to the router it gets back."""
+actions, a replacing PUT) to the router it gets back. Each route declares its answer's type
+(`resource.answer_type`, `Count`) for the OpenAPI document (COMPAT §1.13)."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter
 
+from spaceport.kit.answers import Count, many
 from spaceport.kit.crud import Crud, Scoped, Values
 from spaceport.kit.db import Model
 from spaceport.kit.filters import parse_filter
@@ -33,23 +36,34 @@ ALL: tuple[Route, ...] = ("create", "find", "count", "get", "update", "delete")
 IN_PARENT: tuple[Route, ...] = ("create", "find", "count")
 
 
-def router(resource: Crud[Any], only: Collection[Route] = ALL) -> APIRouter:
+ORGANIZATIONS: tuple[str, ...] = ("organizations",)
+
+
+def router(
+    resource: Crud[Any],
+    only: Collection[Route] = ALL,
+    organization_paths: Collection[str] = ORGANIZATIONS,
+) -> APIRouter:
     routes = APIRouter(prefix="/v1", tags=[resource.collection])
-    if {"create", "find", "count"} & set(only):
-        _in_organization(routes, resource, only)
+    for organizations in organization_paths:
+        if {"create", "find", "count"} & set(only):
+            _in_organization(routes, resource, only, organizations)
     if {"get", "update", "delete"} & set(only):
         _by_id(routes, resource, only)
     return routes
 
 
-def _in_organization(routes: APIRouter, resource: Crud[Any], only: Collection[Route]) -> None:
+def _in_organization(
+    routes: APIRouter, resource: Crud[Any], only: Collection[Route], organizations: str
+) -> None:
     scope = resource.binding.scope(None)
-    path = f"/organizations/{{id}}/{resource.collection}"
+    path = f"/{organizations}/{{id}}/{resource.collection}"
     create_body = body_of(resource.create_schema)
+    answer = resource.answer_type
 
     if "create" in only:
 
-        @routes.post(path, name=f"create_{resource.event}")
+        @routes.post(path, name=f"create_{resource.event}", response_model=answer)
         def create(session: Db, scope: Scoped = scope, data: Any = create_body) -> Any:
             values = data.given_with_defaults()
             instance = resource.create(session, scope.organization_id, values)
@@ -57,15 +71,15 @@ def _in_organization(routes: APIRouter, resource: Crud[Any], only: Collection[Ro
 
     if "find" in only:
 
-        @routes.get(path, name=f"list_{resource.collection}")
+        @routes.get(path, name=f"list_{resource.collection}", response_model=many(answer))
         def find(session: Db, scope: Scoped = scope, query: Values = Query) -> Any:
             flt = parse_filter(query)
             rows = resource.repo(session).find_in(scope.organization_id, flt)
-            return ApiResponse(resource.answer_many(session, rows, flt))
+            return ApiResponse(resource.answer_many(session, rows, flt, resource.serializer(query)))
 
     if "count" in only:
 
-        @routes.get(f"{path}/count", name=f"count_{resource.collection}")
+        @routes.get(f"{path}/count", name=f"count_{resource.collection}", response_model=Count)
         def count(session: Db, scope: Scoped = scope, query: Values = Query) -> Any:
             number = resource.repo(session).count_in(scope.organization_id, query)
             return ApiResponse({"count": number})
@@ -75,25 +89,27 @@ def _by_id(routes: APIRouter, resource: Crud[Any], only: Collection[Route]) -> N
     scope = resource.binding.scope(resource.model)
     path = f"/{resource.collection}/{{id}}"
     update_body = body_of(resource.update_schema)
+    answer = resource.answer_type
 
     if "get" in only:
 
-        @routes.get(path, name=f"get_{resource.event}")
+        @routes.get(path, name=f"get_{resource.event}", response_model=answer)
         def get(session: Db, scope: Scoped = scope, query: Values = Query) -> Any:
             instance = resource.live(scope.instance)
-            return ApiResponse(resource.answer(session, instance, parse_filter(query)))
+            flt, serialize = parse_filter(query), resource.serializer(query)
+            return ApiResponse(resource.answer(session, instance, flt, serialize))
 
     if "update" in only:
 
-        @routes.patch(path, name=f"patch_{resource.event}")
-        @routes.put(path, name=f"put_{resource.event}")
+        @routes.patch(path, name=f"patch_{resource.event}", response_model=answer)
+        @routes.put(path, name=f"put_{resource.event}", response_model=answer)
         def update(session: Db, scope: Scoped = scope, data: Any = update_body) -> Any:
             instance = resource.update(session, resource.live(scope.instance), data.given())
             return ApiResponse(resource.serialize(instance))
 
     if "delete" in only:
 
-        @routes.delete(path, name=f"delete_{resource.event}")
+        @routes.delete(path, name=f"delete_{resource.event}", response_model=Count)
         def delete(session: Db, scope: Scoped = scope) -> Any:
             resource.delete(session, resource.live(scope.instance))
             return ApiResponse({"count": 1})
@@ -116,6 +132,7 @@ def children(
     create_body = body_of(resource.create_schema)
     column = getattr(resource.model, key)
     what = parent.__name__.lower()
+    answer = resource.answer_type
 
     def parent_of(scoped: Scoped) -> Any:
         return live(scoped.instance, what)
@@ -125,7 +142,7 @@ def children(
         name = f"{parent_collection}_{path}"
         if "create" in only:
 
-            @routes.post(base, name=f"create_{name}")
+            @routes.post(base, name=f"create_{name}", response_model=answer)
             def create(session: Db, scope: Scoped = scope, data: Any = create_body) -> Any:
                 owner = parent_of(scope)
                 values = {**data.given_with_defaults(), key: owner.id}
@@ -134,15 +151,16 @@ def children(
 
         if "find" in only:
 
-            @routes.get(base, name=f"list_{name}")
+            @routes.get(base, name=f"list_{name}", response_model=many(answer))
             def find(session: Db, scope: Scoped = scope, query: Values = Query) -> Any:
                 flt = parse_filter(query)
                 rows = resource.repo(session).find(flt, column == parent_of(scope).id)
-                return ApiResponse(resource.answer_many(session, rows, flt))
+                serialize = resource.serializer(query)
+                return ApiResponse(resource.answer_many(session, rows, flt, serialize))
 
         if "count" in only:
 
-            @routes.get(f"{base}/count", name=f"count_{name}")
+            @routes.get(f"{base}/count", name=f"count_{name}", response_model=Count)
             def count(session: Db, scope: Scoped = scope, query: Values = Query) -> Any:
                 number = resource.repo(session).count(query, column == parent_of(scope).id)
                 return ApiResponse({"count": number})

@@ -3,19 +3,33 @@
 Reads run in a reading transaction, everything else in a writing one. Work that must wait for
 the commit (an email) is queued with `after_commit` and runs once the answer is on its way.
 
-Writing requests of one process take turns (`write_turn`) before they take a thread: a
-writer that waits for the database's write lock (SQLite) or a row lock (the numbering
-counter on PostgreSQL) never holds a worker thread that the lock's holder needs to commit.
-Other processes still write in parallel on PostgreSQL.
+A writing request takes its turn (`write_turn`, `write_gate`) before it takes a thread. A
+request's transaction spans several threadpool calls (its dependencies, the endpoint, the
+commit), so a writer that waited for a database lock inside a thread could hold the very thread
+the lock's holder needs to go on: the turn is what keeps waiting writers out of threads.
+
+- SQLite has one writer (DESIGN): the writers of a process take one turn, first come first
+  served, so only the one that holds the database's write lock is in a thread. Nothing is
+  gained by a turn per organization there, since the file has one write lock; what keeps one
+  organization from waiting for another is that the turn is short: slow work and the
+  computation of large bodies run before it (`prepares`).
+- PostgreSQL locks rows: writers of different organizations change different rows and do not
+  wait for each other; writers of one organization wait for each other in the database, on the
+  rows both change (the numbering counter, COMPAT §6.2; an idempotency key, COMPAT §6.11). The
+  turn only bounds how many writers are in flight (the endpoint threads less one), so writers
+  waiting on row locks never take every thread. Other processes write in parallel likewise.
 
 An endpoint with slow steps that need no database (a password hash: slow work never holds the write
 turn) does not take `Db`: it runs its database work in `read_phase` and `write_phase`, each a short
-transaction of its own (the write in the turn), and its slow steps between them."""
+transaction of its own (the write in the turn), and its slow steps between them. An endpoint
+declared with `prepares` takes `Db` as a reading transaction (its caller and scope are resolved
+there), computes what it will write outside the turn, and writes in `write_phase`."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
+from contextlib import AbstractAsyncContextManager
 from typing import Annotated, Any, TypeVar
 
 from fastapi import BackgroundTasks, Depends, Request
@@ -24,11 +38,15 @@ from starlette.concurrency import run_in_threadpool
 
 from spaceport.kit import idempotency
 from spaceport.kit.db import Database
+from spaceport.kit.json import ApiResponse
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 T = TypeVar("T")
 WRITES = "__spaceport_writes__"
+PREPARES = "__spaceport_prepares__"
+READS = "__spaceport_reads__"
 E = TypeVar("E", bound=Callable[..., Any])
+Gate = AbstractAsyncContextManager[Any]
 
 
 def database(request: Request) -> Database:
@@ -36,8 +54,16 @@ def database(request: Request) -> Database:
     return db
 
 
-def write_gate(request: Request) -> asyncio.Lock:
-    gate: asyncio.Lock = request.app.state.write_gate
+def gate_for(db: Database, threads: int) -> Gate:
+    """The write turn of a process (the module's docstring): one turn on SQLite, a bound on the
+    writers in flight on PostgreSQL."""
+    if db.dialect == "sqlite":
+        return asyncio.Lock()
+    return asyncio.Semaphore(max(1, threads - 1))
+
+
+def write_gate(request: Request) -> Gate:
+    gate: Gate = request.app.state.write_gate
     return gate
 
 
@@ -53,12 +79,29 @@ def writes(endpoint: E) -> E:
     return endpoint
 
 
+def prepares(endpoint: E) -> E:
+    """Declares that a writing route computes what it writes before its write: its `Db` is a
+    reading transaction, taken without a turn, and the endpoint writes in `write_phase` (issue 15
+    item 6: a large document is built outside the turn and outside any writing transaction)."""
+    setattr(endpoint, PREPARES, True)  # noqa: B010 - a marker on a plain function
+    return endpoint
+
+
+def reads(endpoint: E) -> E:
+    """Declares that a route only reads although its method writes: a POST that computes what a
+    form shows (the web app's New invoice totals and its Add line, WEB §W4.3) takes a reading
+    transaction and no turn, so it never waits behind writers."""
+    setattr(endpoint, READS, True)  # noqa: B010 - a marker on a plain function
+    return endpoint
+
+
 def is_write(request: Request) -> bool:
     """A writing transaction for every method but GET, HEAD and OPTIONS, and for routes
-    declared with `writes`."""
+    declared with `writes`; never for routes declared with `prepares` or `reads`."""
+    endpoint = request.scope.get("endpoint")
     if request.method not in READ_METHODS:
-        return True
-    return bool(getattr(request.scope.get("endpoint"), WRITES, False))
+        return not (getattr(endpoint, PREPARES, False) or getattr(endpoint, READS, False))
+    return bool(getattr(endpoint, WRITES, False))
 
 
 async def write_turn(request: Request) -> AsyncIterator[None]:
@@ -75,8 +118,10 @@ def transaction(
     _turn: Annotated[None, Depends(write_turn, scope="function")],
 ) -> Iterator[Session]:
     db = database(request)
-    with db.transaction(write=is_write(request)) as session:
-        idempotency.claim(session, request.scope)  # COMPAT §6.11, in this same transaction
+    write = is_write(request)
+    with db.transaction(write=write) as session:
+        if write:
+            idempotency.claim(session, request.scope)  # COMPAT §6.11, in this same transaction
         yield session
     for task in session.info.pop("after_commit", []):
         background.add_task(task)
@@ -111,3 +156,19 @@ async def write_phase(
     for task in tasks:
         background.add_task(task)
     return result
+
+
+class AnswerAfterCommit(ApiResponse):
+    """An answer computed after the request's transaction has committed and its write turn has
+    ended: FastAPI closes a route's function-scoped dependencies (`Db`, the write turn) before
+    it sends the response, so `compute` may do slow work (a call to another service, in no
+    transaction) and read what it stored. Errors it raises are answered as any route's."""
+
+    def __init__(self, compute: Callable[[], Awaitable[Any]], status_code: int = 200) -> None:
+        super().__init__(None, status_code=status_code)
+        self.compute = compute
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        self.body = self.render(await self.compute())
+        self.init_headers()
+        await super().__call__(scope, receive, send)

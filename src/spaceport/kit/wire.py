@@ -15,6 +15,7 @@ from urllib.parse import unquote_to_bytes
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ValidationError
 from qs_codec import DecodeOptions, decode
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, UploadFile
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -227,10 +228,17 @@ def checked(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+LARGE_BODY = 64 * 1024  # bytes: decoded and validated in a thread, off the event loop
+
+
+def content_type_of(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
 async def read_body(request: Request) -> dict[str, Any]:
     """The request body as a dict, from JSON, form or multipart (COMPAT §1.2), within
     kit.bounds (COMPAT §2.2: never a 500 on bad input)."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    content_type = content_type_of(request)
     if content_type == "multipart/form-data":
         form = await request.form()
         fields: dict[str, Any] = {}
@@ -241,7 +249,11 @@ async def read_body(request: Request) -> dict[str, Any]:
             else:
                 fields[key] = value
         return {**checked(decode_qs(fields)), **files}
-    raw = await request.body()
+    return decode_body(content_type, await request.body())
+
+
+def decode_body(content_type: str, raw: bytes) -> dict[str, Any]:
+    """A JSON or form body as a dict (`read_body` without multipart)."""
     if not raw.strip():
         return {}
     if content_type == "application/x-www-form-urlencoded":
@@ -274,11 +286,20 @@ def validate(model: type[M], data: Any) -> M:
         raise ValidationFailed(validation_messages(exc.errors())) from exc
 
 
+def parse_body(model: type[M], content_type: str, raw: bytes) -> M:
+    return validate(model, decode_body(content_type, raw))
+
+
 def body_of(model: type[M]) -> Any:
     """A dependency giving the request body validated as `model`, values coerced to the
     declared types (form values arrive as strings, COMPAT §1.2)."""
 
     async def dependency(request: Request) -> M:
+        content_type = content_type_of(request)
+        if content_type != "multipart/form-data":
+            raw = await request.body()
+            if len(raw) > LARGE_BODY:  # issue 15 item 6: a large body holds no other request
+                return await run_in_threadpool(parse_body, model, content_type, raw)
         return validate(model, await read_body(request))
 
     dependency.__spaceport_body__ = model  # type: ignore[attr-defined]  # for OpenAPI
@@ -287,6 +308,9 @@ def body_of(model: type[M]) -> Any:
 
 async def query_params(request: Request) -> dict[str, Any]:
     return await read_query(request)
+
+
+query_params.__spaceport_query__ = True  # type: ignore[attr-defined]  # for OpenAPI: `filter`
 
 
 Query = Depends(query_params)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from spaceport.kit.db import Base, Database
+from spaceport.kit.search import is_index_table
 from spaceport.models import import_all_models
 
 import_all_models()
@@ -19,6 +20,8 @@ with database.engine.connect() as connection:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        # the FTS5 tables of search (kit/search) are the migrations' own, never a model's
+        include_name=lambda name, kind, _parent: kind != "table" or not is_index_table(name),
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -9,7 +9,21 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from spaceport.kit.answers import Embedded, Number
 from spaceport.kit.db import Model, SoftDeleted
+
+
+class OrderLine(Embedded):
+    """An `_items` entry as stored: the shop's `OrderItem` (orders.schemas), the properties it
+    sent (COMPAT §7.6)."""
+
+    name: str
+    SKU: str
+    quantity: Number
+    price: Number
+    priceGross: Number
+    discount: Number
+    taxRate: Number
 
 
 class Order(Model, SoftDeleted):
@@ -38,7 +52,7 @@ class Order(Model, SoftDeleted):
         default=dict, info={"api": "_shippingAddress"}
     )
     items: Mapped[list[Any]] = mapped_column(
-        default=list, info={"api": "_items", "json_array": True}
+        default=list, info={"api": "_items", "json_array": True, "answer": list[OrderLine]}
     )
     invoice_id: Mapped[str | None] = mapped_column(String(24))
     estimate_id: Mapped[str | None] = mapped_column(String(24))

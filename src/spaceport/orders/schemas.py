@@ -88,6 +88,8 @@ class OrderUpdate(OrderFields):
 
 
 class OrderConversion(ApiModel):
-    """`POST /v1/orders/:id/documents/create {type}` (COMPAT §7.6)."""
+    """`POST /v1/orders/:id/documents/create {type}` (COMPAT §7.6); `_furs` names the place of
+    a fiscalized invoice as a document's create does (FISCAL §S8.2), or skips it."""
 
     type: ConversionType = "invoice"
+    furs: dict[str, Any] | None = Field(default=None, alias="_furs")

@@ -9,6 +9,7 @@ from typing import Any, Final
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from spaceport.config import Settings
 from spaceport.documents import service as documents
 from spaceport.documents.models import Document
 from spaceport.documents.schemas import DocumentCreate
@@ -23,11 +24,9 @@ from spaceport.resources import Resource, Values
 
 log = logging.getLogger(__name__)
 
-# Columns that are never null: a null sent for them means "leave as is".
-NOT_NULL: Final = frozenset(
-    {"date", "paid", "fulfilled", "cancelled", "custom", "items"}
-    | {"billing_address", "shipping_address"}
-)
+# JSON objects that are never null: a null sent for one means "leave as is", as for `custom`.
+# A null for another required property is a 422 naming it (kit.db), as for every resource.
+KEPT_WHEN_NULL: Final = frozenset({"items", "billing_address", "shipping_address"})
 # Which order property keeps the id of the document of each type (COMPAT §7.6).
 DOCUMENT_ID: Final[dict[str, str]] = {"invoice": "invoice_id", "estimate": "estimate_id"}
 
@@ -42,7 +41,7 @@ def _plain(value: Any) -> Any:
 
 
 def prepare(_session: Session, _organization_id: str, values: Values, order: Any) -> Values:
-    values = {k: _plain(v) for k, v in values.items() if v is not None or k not in NOT_NULL}
+    values = {k: _plain(v) for k, v in values.items() if v is not None or k not in KEPT_WHEN_NULL}
     if values.get("currency_id"):
         values["currency_id"] = values["currency_id"].upper()
     if order is None and values.get("date") is None:
@@ -95,7 +94,9 @@ def document_item(item: dict[str, Any]) -> dict[str, Any]:
     return line
 
 
-def document_data(order: Order, kind: ConversionType) -> DocumentCreate:
+def document_data(
+    order: Order, kind: ConversionType, furs: dict[str, Any] | None = None
+) -> DocumentCreate:
     if not order.items:
         raise invalid("_items", "the order has no items to put on a document")
     body: dict[str, Any] = {
@@ -107,6 +108,8 @@ def document_data(order: Order, kind: ConversionType) -> DocumentCreate:
     }
     if order.currency_id:
         body["currencyId"] = order.currency_id
+    if furs is not None:
+        body["_furs"] = furs
     if order.number or order.order_id:
         body["reference"] = order.number or order.order_id
     return validate(DocumentCreate, body)
@@ -118,14 +121,19 @@ def convert(
     account_id: str,
     order: Order,
     kind: ConversionType,
+    server: Settings | None = None,
+    furs: dict[str, Any] | None = None,
 ) -> Document:
-    """Turn the order into a document of `kind` and remember its id on the order."""
+    """Turn the order into a document of `kind` and remember its id on the order; with the
+    server's settings an invoice is fiscalized while the organization verifies (FISCAL §S8.1),
+    at the place `furs` names (FISCAL §S8.2)."""
     # Lock the order (PostgreSQL) so a concurrent conversion waits and then sees the id.
     session.refresh(order, with_for_update=True)
     attribute = DOCUMENT_ID[kind]
     if getattr(order, attribute):
         raise OrderAlreadyConverted(kind)
-    document = documents.create(session, organization, account_id, document_data(order, kind))
+    data = document_data(order, kind, furs)
+    document = documents.create(session, organization, account_id, data, server)
     if order.expected_total_with_tax is not None:
         _check_total(order, document)
     orders.update(session, order, {attribute: document.id})

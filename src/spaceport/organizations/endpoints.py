@@ -8,21 +8,25 @@ from fastapi import APIRouter
 
 from spaceport.access.authorization import CallerDep, Scope, organization_scope
 from spaceport.accounts.service import account_for
+from spaceport.defaults.service import defaults
+from spaceport.kit.answers import Count, Success, answer_model, many
 from spaceport.kit.crud import relations_asked
 from spaceport.kit.filters import parse_filter, project
 from spaceport.kit.json import ApiResponse
 from spaceport.kit.transaction import Db
 from spaceport.kit.wire import Query, body_of
 from spaceport.organizations import service
+from spaceport.organizations.models import Organization
 from spaceport.organizations.repository import OrganizationRepository
 from spaceport.organizations.schemas import OrganizationCreate, OrganizationUpdate
 
 router = APIRouter(prefix="/v1", tags=["organizations"])
 # COMPAT §4.3: an organization's `_defaults` are always included; naming them is no error.
 ALWAYS_INCLUDED = frozenset({"_defaults", "defaults"})
+OrganizationAnswer = answer_model(Organization, _defaults=many(defaults.answer_type))
 
 
-@router.post("/accounts/{account_id}/organizations")
+@router.post("/accounts/{account_id}/organizations", response_model=OrganizationAnswer)
 def create_organization(
     session: Db,
     caller: CallerDep,
@@ -33,7 +37,7 @@ def create_organization(
     return ApiResponse(service.answer(session, service.create(session, owner, data)))
 
 
-@router.get("/accounts/{account_id}/organizations")
+@router.get("/accounts/{account_id}/organizations", response_model=many(OrganizationAnswer))
 def list_organizations(
     session: Db, caller: CallerDep, account_id: str, query: dict[str, Any] = Query
 ) -> Any:
@@ -44,7 +48,7 @@ def list_organizations(
     return ApiResponse([project(a, flt.fields) for a in service.answers(session, rows)])
 
 
-@router.get("/accounts/{account_id}/organizations/count")
+@router.get("/accounts/{account_id}/organizations/count", response_model=Count)
 def count_organizations(
     session: Db, caller: CallerDep, account_id: str, query: dict[str, Any] = Query
 ) -> Any:
@@ -53,13 +57,13 @@ def count_organizations(
     return ApiResponse({"count": count})
 
 
-@router.get("/organizations/{id}")
+@router.get("/organizations/{id}", response_model=OrganizationAnswer)
 def get_organization(session: Db, scope: Scope = organization_scope()) -> Any:
     return ApiResponse(service.answer(session, scope.organization))
 
 
-@router.patch("/organizations/{id}")
-@router.put("/organizations/{id}")
+@router.patch("/organizations/{id}", response_model=OrganizationAnswer)
+@router.put("/organizations/{id}", response_model=OrganizationAnswer)
 def update_organization(
     session: Db,
     scope: Scope = organization_scope(),
@@ -68,13 +72,13 @@ def update_organization(
     return ApiResponse(service.answer(session, service.update(session, scope.organization, data)))
 
 
-@router.post("/organizations/{id}/deactivate")
+@router.post("/organizations/{id}/deactivate", response_model=Success)
 def deactivate(session: Db, scope: Scope = organization_scope(admin_only=True)) -> Any:
     service.set_active(session, scope.organization, False)
     return ApiResponse({"success": True})
 
 
-@router.post("/organizations/{id}/activate")
+@router.post("/organizations/{id}/activate", response_model=Success)
 def activate(
     session: Db, scope: Scope = organization_scope(admin_only=True, while_inactive=True)
 ) -> Any:

@@ -41,8 +41,25 @@ async def uploaded(request: Request) -> bytes:
 Upload = Annotated[bytes, Depends(uploaded)]
 
 
-@router.post("/organizations/{id}/images")
-@router.post("/organizations/{id}/upload-image")
+# COMPAT §1.13: the body `uploaded` reads, for the OpenAPI document.
+UPLOAD = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
+            }
+        },
+    }
+}
+
+
+@router.post("/organizations/{id}/images", response_model=bool, openapi_extra=UPLOAD)
+@router.post("/organizations/{id}/upload-image", response_model=bool, openapi_extra=UPLOAD)
 def upload_image(
     session: Db, content: Upload, kind: ImageType = None, scope: Scope = in_organization
 ) -> Any:
@@ -50,8 +67,13 @@ def upload_image(
     return ApiResponse(True)
 
 
-@router.get("/organizations/{id}/images", response_class=Response)
-@router.get("/organizations/{id}/download-image", response_class=Response)
+IMAGE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"image/*": {"schema": {"type": "string", "format": "binary"}}}}
+}
+
+
+@router.get("/organizations/{id}/images", response_class=Response, responses=IMAGE)
+@router.get("/organizations/{id}/download-image", response_class=Response, responses=IMAGE)
 def download_image(session: Db, kind: ImageType = None, scope: Scope = in_organization) -> Any:
     image = images.find(session, scope.organization_id, images.image_type(kind))
     if image is None:
@@ -61,8 +83,8 @@ def download_image(session: Db, kind: ImageType = None, scope: Scope = in_organi
     return Response(image.content, media_type=image.content_type, headers=headers)
 
 
-@router.delete("/organizations/{id}/images")
-@router.delete("/organizations/{id}/delete-image")
+@router.delete("/organizations/{id}/images", response_model=bool)
+@router.delete("/organizations/{id}/delete-image", response_model=bool)
 def delete_image(session: Db, kind: ImageType = None, scope: Scope = in_organization) -> Any:
     images.remove(session, scope.organization_id, images.image_type(kind))
     return ApiResponse(True)

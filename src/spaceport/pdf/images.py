@@ -7,13 +7,13 @@ import hashlib
 from typing import Any, cast
 from xml.etree import ElementTree
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spaceport.defaults import service as defaults
 from spaceport.kit.errors import invalid
 from spaceport.pdf import render
 from spaceport.pdf.models import IMAGE_TYPES, OrganizationImage
+from spaceport.pdf.repository import ImageRepository
 
 MAX_BYTES = 2 * 1024 * 1024
 SVG_TAGS = frozenset({"svg", "{http://www.w3.org/2000/svg}svg"})
@@ -53,19 +53,11 @@ def image_type(value: str | None) -> str:
 
 
 def find(session: Session, organization_id: str, kind: str) -> OrganizationImage | None:
-    return session.scalars(
-        select(OrganizationImage).where(
-            OrganizationImage.organization_id == organization_id, OrganizationImage.type == kind
-        )
-    ).first()
+    return ImageRepository(session).of_type(organization_id, kind)
 
 
 def of_organization(session: Session, organization_id: str) -> list[OrganizationImage]:
-    return list(
-        session.scalars(
-            select(OrganizationImage).where(OrganizationImage.organization_id == organization_id)
-        )
-    )
+    return ImageRepository(session).of_organization(organization_id)
 
 
 def save(session: Session, organization_id: str, kind: str, content: bytes) -> None:

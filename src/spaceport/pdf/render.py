@@ -24,6 +24,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from spaceport.kit.json import dumps
+from spaceport.pdf.fiscal import fiscal_view
 from spaceport.pdf.labels import BABEL_LOCALES, LABELS, TITLES
 from spaceport.pdf.payment_qr import payment_qr
 
@@ -61,6 +62,7 @@ class Source:
     payments: list[dict[str, Any]] = field(default_factory=list)
     references: list[str] = field(default_factory=list)
     images: dict[str, Image] = field(default_factory=dict)  # "logo" / "signature"
+    fiscal: dict[str, Any] | None = None  # FISCAL §S15.1: `_furs` and the operator's name
 
 
 # -- localization ------------------------------------------------------------------------------
@@ -243,6 +245,7 @@ def view(source: Source, image_paths: dict[str, str]) -> dict[str, Any]:
         "logo": image_paths.get("logo"),
         "signatureImage": image_paths.get("signature"),
         "qr": payment_qr(doc),
+        "fiscal": fiscal_view(source.fiscal, doc.get("date")),
         "bank": bank(doc, words),
     }
 
@@ -306,11 +309,15 @@ def decodable(image: Image) -> bool:
 RENDERS = {"count": 0}  # renders done by this process (the cache's tests count them)
 
 
-def render(source: Source) -> bytes:
+def render(source: Source, standard: typst.PDFStandard | None = None) -> bytes:
+    """`standard`: a PDF standard typst claims and checks, e.g. "a-3b" (PDF/A-3b)."""
     data = dumps(view(source, image_files(source.images))).decode()
     template = source.template if source.template in TEMPLATES else DEFAULT_TEMPLATE
     pdf = compiler().compile(
-        input=template_source(template), format="pdf", sys_inputs={"data": data}
+        input=template_source(template),
+        format="pdf",
+        sys_inputs={"data": data},
+        pdf_standards=[standard] if standard else [],
     )
     RENDERS["count"] += 1
     assert isinstance(pdf, bytes)
@@ -327,6 +334,7 @@ def cache_key(source: Source) -> str:
         dumps(source.document),
         dumps(source.payments),
         dumps(source.references),
+        dumps(source.fiscal),
         f"{template}:{template_version(template)}".encode(),
         source.language.encode(),
         source.timezone.encode(),
@@ -368,10 +376,10 @@ class PdfCache:
 CACHE = PdfCache()
 
 
-def cached_render(source: Source) -> bytes:
-    key = cache_key(source)
+def cached_render(source: Source, standard: typst.PDFStandard | None = None) -> bytes:
+    key = cache_key(source) + (f":{standard}" if standard else "")
     found = CACHE.get(key)
     if found is None:
-        found = render(source)
+        found = render(source, standard)
         CACHE.put(key, found)
     return found

@@ -9,10 +9,10 @@ from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
-from spaceport.clients import service as clients
 from spaceport.countries.currencies import all_currencies
 from spaceport.defaults import service as defaults
 from spaceport.items.models import Item
+from spaceport.kit.answers import answer_model, many
 from spaceport.kit.errors import ValidationFailed, invalid
 from spaceport.kit.ids import is_id
 from spaceport.kit.repository import repository_of
@@ -29,7 +29,6 @@ from spaceport.pricing.schemas import (
 from spaceport.resources import Resource, Values
 
 FALLBACK_CURRENCY: Final = "EUR"
-LIST_DROPPED_WHEN_NULL: Final = frozenset({"custom", "active", "type"})
 
 
 def current(values: Values, instance: Any, name: str) -> Any:
@@ -37,18 +36,7 @@ def current(values: Values, instance: Any, name: str) -> Any:
     return values[name] if name in values else getattr(instance, name, None)
 
 
-def not_blank(values: Values, *names: str) -> None:
-    for name in names:
-        if name in values and values[name] is None:
-            raise invalid(name, "can't be blank")
-
-
 # -- price lists ----------------------------------------------------------------------------
-def check_client(session: Session, organization_id: str, client_id: str | None) -> None:
-    if client_id and clients.find(session, organization_id, client_id) is None:
-        raise invalid("clientId", f"{client_id!r} is not a client of this organization")
-
-
 def check_window(values: Values, price_list: Any) -> None:
     start, end = (
         current(values, price_list, "active_from"),
@@ -61,9 +49,6 @@ def check_window(values: Values, price_list: Any) -> None:
 def prepare_price_list(
     session: Session, organization_id: str, values: Values, price_list: Any
 ) -> Values:
-    not_blank(values, "name")
-    values = {k: v for k, v in values.items() if v is not None or k not in LIST_DROPPED_WHEN_NULL}
-    check_client(session, organization_id, values.get("client_id"))
     check_window(values, price_list)
     return values
 
@@ -85,6 +70,7 @@ price_lists = Resource(
     PriceListUpdate,
     prepare=prepare_price_list,
     includes={"prices": prices_of},
+    answered={"prices": many(answer_model(Price))},
 )
 
 
@@ -119,9 +105,6 @@ def check_amounts(values: Values, price: Any) -> None:
 
 
 def prepare_price(session: Session, organization_id: str, values: Values, price: Any) -> Values:
-    not_blank(values, "item_id")
-    if values.get("custom", {}) is None:
-        del values["custom"]
     item_id = values.get("item_id")
     if item_id is not None and (price is None or item_id != price.item_id):
         check_item(session, organization_id, item_id)

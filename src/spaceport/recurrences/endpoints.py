@@ -14,6 +14,7 @@ from typing import Any
 
 from spaceport.access.authorization import Scope, organization_scope
 from spaceport.documents.models import Document
+from spaceport.kit.answers import many
 from spaceport.kit.errors import NotFound
 from spaceport.kit.filters import Filter, parse_filter
 from spaceport.kit.json import ApiResponse
@@ -32,6 +33,7 @@ of_document = organization_scope(via=Document)
 by_id = organization_scope(via=Recurrence)
 create_body = body_of(RecurrenceCreate)
 update_body = body_of(RecurrenceUpdate)
+answer = recurrences.answer_type
 
 
 def refreshed(recurrence: Recurrence) -> dict[str, Any]:
@@ -54,8 +56,8 @@ def answers(session: Db, rows: list[Recurrence], flt: Filter, query: dict[str, A
     return recurrences.answer_many(session, rows, flt, serialize=serialize)
 
 
-@router.post("/documents/{id}/recurrence")
-@router.post("/documents/{id}/recurrences")
+@router.post("/documents/{id}/recurrence", response_model=answer)
+@router.post("/documents/{id}/recurrences", response_model=answer)
 def create(session: Db, scope: Scope = of_document, data: Any = create_body) -> Any:
     document = live(scope.instance, "document")
     values = data.given_with_defaults()
@@ -63,7 +65,7 @@ def create(session: Db, scope: Scope = of_document, data: Any = create_body) -> 
     return ApiResponse(to_api(recurrences.create(session, scope.organization_id, values)))
 
 
-@router.get("/documents/{id}/recurrences")
+@router.get("/documents/{id}/recurrences", response_model=many(answer))
 def list_for_document(session: Db, scope: Scope = of_document, query: Any = Query) -> Any:
     """COMPAT §7.5 (003): the document's recurrences, with the filter language."""
     document = live(scope.instance, "document")
@@ -72,7 +74,7 @@ def list_for_document(session: Db, scope: Scope = of_document, query: Any = Quer
     return ApiResponse(answers(session, rows, flt, query))
 
 
-@router.get("/documents/{id}/recurrence")
+@router.get("/documents/{id}/recurrence", response_model=answer)
 def get_for_document(session: Db, scope: Scope = of_document, query: Any = Query) -> Any:
     """COMPAT §7.5 (004, singular): the document's one live recurrence object — the newest
     when several were created — and 404 when it has none."""
@@ -84,7 +86,7 @@ def get_for_document(session: Db, scope: Scope = of_document, query: Any = Query
     return ApiResponse(answers(session, [found], flt, query)[0])
 
 
-@router.put("/recurrences/{id}")
+@router.put("/recurrences/{id}", response_model=answer)
 def replace(session: Db, scope: Scope = by_id, data: Any = create_body) -> Any:
     """A replace: name, type, dateFirst and numRecurrences required (422), the optional ones
     not given go back to their defaults."""
@@ -92,7 +94,7 @@ def replace(session: Db, scope: Scope = by_id, data: Any = create_body) -> Any:
     return ApiResponse(to_api(recurrences.update(session, instance, data.given_with_defaults())))
 
 
-@router.patch("/recurrences/{id}")
+@router.patch("/recurrences/{id}", response_model=answer)
 def update(session: Db, scope: Scope = by_id, data: Any = update_body) -> Any:
     given = {k: v for k, v in data.given().items() if v is not None}
     instance = recurrences.update(session, recurrences.live(scope.instance), given)

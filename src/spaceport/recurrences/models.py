@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from spaceport.kit.db import Model, SoftDeleted
 
 TYPES = ("week", "month", "year")
+
+
+class RecurrenceDate(BaseModel):
+    """A `_recurrenceDates` entry as `service.plan` writes it (reference 004: the recurrence
+    object's `_recurrenceDates[].documentId`, null until that iteration's copy is made)."""
+
+    id: str
+    date: date
+    iteration: int
+    documentId: str | None
+    createdAt: datetime
+    updatedAt: datetime
 
 
 class Recurrence(Model, SoftDeleted):
@@ -33,5 +46,6 @@ class Recurrence(Model, SoftDeleted):
     # [{id, date "YYYY-MM-DD", iteration (1-based), documentId (null until generated),
     #   createdAt, updatedAt}]
     recurrence_dates: Mapped[list[Any]] = mapped_column(
-        default=list, info={"api": "_recurrenceDates", "json_array": True}
+        default=list,
+        info={"api": "_recurrenceDates", "json_array": True, "answer": list[RecurrenceDate]},
     )

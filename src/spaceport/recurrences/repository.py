@@ -1,14 +1,12 @@
 """Every query of recurrences: a document's recurrences, the ones due for generation, the
-recurrence's row locked while an iteration is generated, and the tick jobs that schedule it."""
+recurrence's row locked while an iteration is generated (the tick jobs that schedule them are
+`jobs.repository`'s)."""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from sqlalchemy import select
 
 from spaceport.documents.models import Document
-from spaceport.jobs.models import Job
 from spaceport.kit.repository import Repository, is_live
 from spaceport.organizations.models import Organization
 from spaceport.recurrences.models import Recurrence
@@ -48,10 +46,3 @@ class RecurrenceRepository(Repository[Recurrence]):
             Document.organization_id == organization_id, Document.unique_id == unique_id
         )
         return self.first(stmt)
-
-    def tick_pending(self, kind: str, due_by: datetime | None = None) -> bool:
-        """Whether a pending job of `kind` exists (due by `due_by` when given)."""
-        stmt = select(Job.id).where(Job.kind == kind, Job.status == "pending")
-        if due_by is not None:
-            stmt = stmt.where(Job.run_at <= due_by)
-        return self.exists(stmt)

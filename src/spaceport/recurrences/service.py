@@ -22,11 +22,14 @@ from sqlalchemy.orm import Session
 
 from spaceport.accounts.models import Account
 from spaceport.clients.models import Client
+from spaceport.config import Settings
 from spaceport.documents import sending
 from spaceport.documents import service as documents
 from spaceport.documents.models import DATE_ATTRIBUTES, TYPE_DATES, Document
 from spaceport.documents.schemas import DocumentCreate
+from spaceport.fiscal import hooks as fiscal
 from spaceport.jobs import service as jobs
+from spaceport.jobs.repository import JobRepository
 from spaceport.kit import bounds
 from spaceport.kit.db import Database, utcnow
 from spaceport.kit.errors import ValidationFailed, invalid
@@ -156,23 +159,24 @@ recurrences: Resource[Recurrence] = Resource(
 def ensure_tick(session: Session, at: datetime | None = None) -> None:
     """A `recurrence.tick` job due by `at` (now): enqueued unless one is already pending."""
     at = at or utcnow()
-    if not RecurrenceRepository(session).tick_pending(TICK, due_by=at):
+    if not JobRepository(session).pending(TICK, due_by=at):
         jobs.enqueue(session, TICK, {}, run_at=at)
 
 
 def schedule_next(session: Session) -> None:
     """After a tick: the next one in TICK_SECONDS, unless another tick is already pending."""
-    if not RecurrenceRepository(session).tick_pending(TICK):
+    if not JobRepository(session).pending(TICK):
         jobs.enqueue(session, TICK, {}, run_at=utcnow() + timedelta(seconds=TICK_SECONDS))
 
 
 # -- generation ------------------------------------------------------------------------------
 
 
-def run_due(database: Database) -> int:
+def run_due(database: Database, settings: Settings | None = None) -> int:
     """Create every due iteration of every live recurrence; how many documents were created.
     One transaction per iteration; a recurrence whose copy fails is logged and tried again on
-    the next tick (the others go on)."""
+    the next tick (the others go on). With the server's settings a copy is fiscalized while the
+    organization verifies (FISCAL §S8.1), sent to FURS once after its commit (FISCAL §S12.1)."""
     with database.transaction(write=False) as session:
         rows = RecurrenceRepository(session).live_with_organizations()
         # only those with a due iteration take a writing transaction (SQLite: the one writer)
@@ -182,13 +186,19 @@ def run_due(database: Database) -> int:
         while True:
             try:
                 with database.transaction() as session:
-                    done = generate_next(session, recurrence_id)
+                    done = generate_next(session, recurrence_id, settings)
+                    issued = fiscal.issued(session)
             except Exception:
                 log.exception("recurrence %s: generating a copy failed", recurrence_id)
                 break
             if not done:
                 break
             created += 1
+            if issued and settings is not None:
+                try:
+                    fiscal.send_issued(database, settings, issued)
+                except Exception:  # the copy is issued; its resubmission job sends it again
+                    log.exception("recurrence %s: sending the copy to FURS failed", recurrence_id)
     return created
 
 
@@ -200,8 +210,10 @@ def due_entry(recurrence: Recurrence, day: date) -> dict[str, Any] | None:
     return None
 
 
-def generate_next(session: Session, recurrence_id: str) -> bool:
-    """Generate the first due iteration of the recurrence, if any (locks its row)."""
+def generate_next(session: Session, recurrence_id: str, settings: Settings | None = None) -> bool:
+    """Generate the first due iteration of the recurrence, if any (locks its row). A copy the
+    organization fiscalizes (FISCAL §S8.1) is issued at the original's place, dated the moment
+    of issue (FISCAL §S8.4) with its other dates shifted from today."""
     found = RecurrenceRepository(session)
     recurrence = found.locked(recurrence_id)
     if recurrence is None:
@@ -219,12 +231,17 @@ def generate_next(session: Session, recurrence_id: str) -> bool:
     document = found.copy_with_unique_id(organization.id, unique_id)
     fresh = document is None
     if document is None:
-        data = copy_of(original, date.fromisoformat(entry["date"]))
-        data.draft = recurrence.save_as_draft and original.type == "invoice"  # drafts: COMPAT §6.2
-        data.unique_id = unique_id
-        document = documents.create(
-            session, organization, recurrence.account_id or original.account_id or "", data
+        draft = recurrence.save_as_draft and original.type == "invoice"  # drafts: COMPAT §6.2
+        furs = fiscal.copied_place(original.furs)
+        issued = settings is not None and fiscal.issues_now(
+            session, organization.id, original.type, draft, furs
         )
+        day = today(organization) if issued else date.fromisoformat(entry["date"])
+        data = copy_of(original, day, furs, dated=not issued)
+        data.draft = draft
+        data.unique_id = unique_id
+        account_id = recurrence.account_id or original.account_id or ""
+        document = documents.create(session, organization, account_id, data, settings)
     recurrence.recurrence_dates = [
         {**e, "documentId": document.id, "updatedAt": stamp()}
         if e["iteration"] == entry["iteration"]
@@ -237,14 +254,18 @@ def generate_next(session: Session, recurrence_id: str) -> bool:
     return True
 
 
-def copy_of(original: Document, day: date) -> DocumentCreate:
+def copy_of(
+    original: Document, day: date, furs: dict[str, Any] | None = None, *, dated: bool = True
+) -> DocumentCreate:
     """The original's content on `day`: same client, lines (their taxes by taxId), currency and
-    raw texts; its type's other dates shifted by the original's offsets from its date."""
+    raw texts; its type's other dates shifted by the original's offsets from its date. Not
+    `dated`, the copy's `date` is left to its creation (the moment of issue, FISCAL §S8.4)."""
     body = documents.answer(original, parse_smartcodes=False)
     moment = midnight(day)  # as the API stores a date-only `date` (kit.schemas)
     values: dict[str, Any] = {
         "type": original.type,
-        "date": moment,
+        **({"date": moment} if dated else {}),
+        **({"_furs": furs} if furs is not None else {}),
         "currencyId": original.currency_id,
         "unitId": original.unit_id,
         "reference": original.reference,
@@ -318,7 +339,7 @@ def follow_up(
                 "message": MESSAGES[language].format(name=kind.lower()),
             }
             try:
-                sending.queue(session, document, account, None, given)  # PDF: org default
+                sending.queue(session, document, account.email, None, given)  # PDF: org default
             except ValidationFailed as exc:  # an invalid address: a failure in the activities
                 sending.activity(session, document, "failed", [email], str(exc))
     if recurrence.notify and account is not None and account.email:

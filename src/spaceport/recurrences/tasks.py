@@ -23,9 +23,9 @@ from spaceport.kit.mail import Mail, MailNotConfigured, send
 from spaceport.recurrences import service
 
 
-def tick(database: Database, _settings: Settings, _job: Job) -> None:
+def tick(database: Database, settings: Settings, _job: Job) -> None:
     try:
-        service.run_due(database)
+        service.run_due(database, settings)  # fiscalized copies are sent (FISCAL §S12.1)
     finally:
         with database.transaction() as session:
             service.schedule_next(session)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from spaceport.kit.answers import Number
 from spaceport.kit.schemas import ApiDate, ApiModel, Custom
 
 Rate = Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False)]
@@ -43,3 +44,16 @@ class TaxUpdate(ApiModel):
     compound: bool | None = None
     reverse_charged: bool | None = None
     custom: dict[str, Any] | None = None
+
+
+class TaxRate(BaseModel):
+    """A `_taxRates` entry as answered (COMPAT §1.13)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    rate: Number
+    dateValidFrom: str
+    custom: dict[str, Any]
+    createdAt: str
+    updatedAt: str

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from spaceport.kit.answers import many
 from spaceport.kit.db import utcnow
 from spaceport.kit.errors import invalid
 from spaceport.kit.ids import new_uuid
@@ -20,7 +21,7 @@ from spaceport.resources import Resource, Values
 from spaceport.taxes.errors import TaxInUse, UnknownTaxRate
 from spaceport.taxes.models import Tax
 from spaceport.taxes.repository import TaxRepository
-from spaceport.taxes.schemas import TaxCreate, TaxRateIn, TaxUpdate
+from spaceport.taxes.schemas import TaxCreate, TaxRate, TaxRateIn, TaxUpdate
 
 EPOCH = date(1970, 1, 1)
 STANDARD = "standard"
@@ -91,20 +92,16 @@ def checked_rates(entries: list[RateEntry]) -> list[RateEntry]:
 
 # --- the resource -----------------------------------------------------------------------------
 
-NOT_NULL = ("recoverable", "compound", "reverse_charged", "custom")
-
 
 def prepare(session: Session, organization_id: str, values: Values, tax: Tax | None) -> Values:
-    """`_taxRates` replaces the list when given (COMPAT §7.4); null is no update for the flags."""
-    if "name" in values and values["name"] is None:
-        raise invalid("name", "can't be blank")
+    """`_taxRates` replaces the list when given (COMPAT §7.4); a null flag is a 422 (kit.db)."""
     if "tax_rates" in values:
         given = values["tax_rates"]
         if given is None:
             raise invalid(RATES, "a tax needs at least one rate")
         entries = [entry_of(g) for g in given]
         values["tax_rates"] = checked_rates(kept_entries(entries, tax.tax_rates if tax else []))
-    return {k: v for k, v in values.items() if v is not None or k not in NOT_NULL}
+    return values
 
 
 def refuse_if_used(session: Session, tax: Tax) -> None:
@@ -123,6 +120,7 @@ taxes = Resource(
     prepare=prepare,
     guard_delete=refuse_if_used,
     repository=TaxRepository,
+    answered={"_taxRates": many(TaxRate)},
 )
 
 

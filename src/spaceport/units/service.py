@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -14,8 +14,6 @@ from spaceport.kit.repository import repository_of
 from spaceport.resources import Resource, Values
 from spaceport.units.models import Unit
 from spaceport.units.schemas import UnitCreate, UnitUpdate
-
-DROPPED_WHEN_NULL: Final = frozenset({"custom", "tax_subject"})
 
 
 def alpha2_of(country: str | None) -> str | None:
@@ -32,9 +30,6 @@ def checked_alpha2(code: str) -> str:
 
 def prepare(_session: Session, _organization_id: str, values: Values, _unit: Any) -> Values:
     """A given `countryAlpha2Code` must be a known code; otherwise a new `country` sets it."""
-    if "name" in values and values["name"] is None:
-        raise invalid("name", "can't be blank")
-    values = {k: v for k, v in values.items() if v is not None or k not in DROPPED_WHEN_NULL}
     code = values.get("country_alpha2_code")
     if code:
         values["country_alpha2_code"] = checked_alpha2(code)

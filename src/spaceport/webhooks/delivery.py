@@ -8,15 +8,12 @@ transaction after the HTTP call: no transaction is held open while the receiver 
 
 from __future__ import annotations
 
-import ssl
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 
-import certifi
 import httpx
 from cryptography.fernet import InvalidToken
 from sqlalchemy.orm import Session
@@ -26,6 +23,7 @@ from spaceport.events.models import Event
 from spaceport.jobs.models import Job
 from spaceport.jobs.retry import retry_later
 from spaceport.jobs.service import GiveUp
+from spaceport.kit import outbound
 from spaceport.kit.db import Database, utcnow
 from spaceport.kit.json import dumps
 from spaceport.webhooks import sealed, targets
@@ -54,14 +52,11 @@ def http_client(host: str) -> httpx.Client:
 def new_client() -> httpx.Client:
     # trust_env=False: no proxy from the environment, the request goes to the checked address
     return httpx.Client(
-        timeout=TIMEOUT_SECONDS, follow_redirects=False, trust_env=False, verify=tls_context()
+        timeout=TIMEOUT_SECONDS,
+        follow_redirects=False,
+        trust_env=False,
+        verify=outbound.tls_context(),
     )
-
-
-@lru_cache(maxsize=1)
-def tls_context() -> ssl.SSLContext:
-    """One certificate store for every pool (loading it takes a while)."""
-    return ssl.create_default_context(cafile=certifi.where())
 
 
 @dataclass(frozen=True)
@@ -145,26 +140,12 @@ def signed_headers(delivery: Delivery) -> dict[str, str]:
     }
 
 
-def pinned_request(
-    url: str, address: targets.IPAddress, headers: dict[str, str], body: bytes
-) -> httpx.Request:
-    """A request to `url` that connects to the checked `address` itself, so a second DNS
-    answer can't send it elsewhere (DNS rebinding); Host and TLS name stay the URL's."""
-    original = httpx.URL(url)
-    request = httpx.Request(
-        "POST",
-        original.copy_with(host=str(address)),
-        headers={**headers, "Host": original.netloc.decode("ascii")},
-        content=body,
-        extensions={"sni_hostname": original.host},
-    )
-    return request
-
-
 def send(delivery: Delivery, settings: Settings) -> httpx.Response:
+    """One POST, to an address checked now, at this delivery, and connected to as checked."""
     allow_private = settings.webhook_allow_private
     address = targets.delivery_addresses(delivery.url, allow_private=allow_private)[0]
-    request = pinned_request(delivery.url, address, signed_headers(delivery), delivery.body)
+    headers = signed_headers(delivery)
+    request = outbound.pinned_request("POST", delivery.url, address, headers, delivery.body)
     return http_client(httpx.URL(delivery.url).host).send(request)
 
 

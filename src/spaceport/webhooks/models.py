@@ -18,7 +18,7 @@ class Webhook(Model, SoftDeleted):
 
     organization_id: Mapped[str] = mapped_column(String(24), ForeignKey("organizations.id"))
     url: Mapped[str] = mapped_column(Text)
-    events: Mapped[list[Any]] = mapped_column(default=list)
+    events: Mapped[list[Any]] = mapped_column(default=list, info={"answer": list[str]})
     enabled: Mapped[bool] = mapped_column(default=True)
     # The signing secret, sealed at rest (kit/sealing.py); answered once, at create.
     secret: Mapped[str] = mapped_column(Text, info={"private": True, "sealed": True})

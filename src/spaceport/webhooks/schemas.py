@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from spaceport.kit.schemas import ApiModel, Custom
 
@@ -27,3 +28,15 @@ class WebhookUpdate(ApiModel):
     events: EventList | None = Field(default=None, min_length=1)
     enabled: bool | None = None
     custom: dict[str, Any] | None = None
+
+
+class Delivery(BaseModel):
+    """One attempt to deliver an event (COMPAT §8.2), as `/deliveries` answers it."""
+
+    id: str
+    time: datetime
+    uid: str
+    attempt: int
+    statusCode: int | None
+    durationMs: int | None
+    error: str | None

@@ -20,15 +20,19 @@ from spaceport.webhooks.schemas import WebhookCreate, WebhookUpdate
 
 DELIVER: Final = "webhook.deliver"
 ACTIONS: Final = frozenset({"create", "update", "delete"})
-DROPPED_WHEN_NULL: Final = frozenset({"url", "events", "enabled", "custom"})
+# events other than changes: a flow run that failed (FLOWS §F7.4)
+OTHER_EVENTS: Final = {"flowrun/failed": "flowRun/failed"}
+OTHER_ACTIONS: Final = frozenset({"failed"})
 
 
 # -- subscriptions ------------------------------------------------------------------------
 def subscription(entry: str) -> str:
     """`client/create`, a bare action (`create`) or `*` (COMPAT §8.2), spelled canonically."""
     text = entry.strip()
-    if text == "*" or text.lower() in ACTIONS:
+    if text == "*" or text.lower() in ACTIONS | OTHER_ACTIONS:
         return text.lower()
+    if text.lower() in OTHER_EVENTS:
+        return OTHER_EVENTS[text.lower()]
     model, _, action = text.partition("/")
     names = model_names()
     if model.lower() not in names or action.lower() not in ACTIONS:
@@ -59,7 +63,6 @@ def matches(events: list[str], event: str) -> bool:
 
 
 def prepare(_session: Session, _organization_id: str, values: Values, _webhook: Any) -> Values:
-    values = {k: v for k, v in values.items() if v is not None or k not in DROPPED_WHEN_NULL}
     if "url" in values:
         try:
             targets.host_of(values["url"])

@@ -1,26 +1,21 @@
-"""The queries of payments (DESIGN: every query of the domain in its repository)."""
+"""Every query of payments (DESIGN): what a document's live payments sum to (COMPAT §6.9)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from spaceport.documents.models import Document
 from spaceport.documents.payments.models import Payment
+from spaceport.kit.repository import Repository
 
 
-def total_paid(session: Session, document_id: str) -> Decimal:
-    """COMPAT §6.9: the sum of the document's payments that are not deleted."""
-    paid = session.scalar(
-        select(func.sum(Payment.amount)).where(
-            Payment.document_id == document_id, Payment.is_deleted.is_(False)
+class PaymentRepository(Repository[Payment]):
+    model = Payment
+
+    def total_paid(self, document_id: str) -> Decimal:
+        """COMPAT §6.9: the sum of the document's payments that are not deleted."""
+        stmt = select(func.sum(Payment.amount)).where(
+            Payment.document_id == document_id, *self.live_conditions()
         )
-    )
-    return Decimal(paid or 0)
-
-
-def document(session: Session, document_id: str) -> Document | None:
-    """The document a payment belongs to (or names), in whatever state."""
-    return session.get(Document, document_id)
+        return Decimal(self.session.scalar(stmt) or 0)

@@ -14,20 +14,30 @@ from sqlalchemy.orm import Session
 from spaceport.documents.answers import record
 from spaceport.documents.errors import AmountTooPrecise
 from spaceport.documents.models import Document
-from spaceport.documents.payments import repository
 from spaceport.documents.payments.models import Payment
+from spaceport.documents.payments.repository import PaymentRepository
+from spaceport.documents.payments.schemas import PaymentCreate, PaymentUpdate
+from spaceport.documents.repository import DocumentRepository
 from spaceport.events import service as events
 from spaceport.kit.errors import UnknownReference
 from spaceport.kit.money import cut
 from spaceport.kit.serialize import to_api
+from spaceport.resources import Resource
 
 EDITABLE = ("type", "amount", "date", "description", "custom")
+
+# Listed, counted and got through the resource's routes (COMPAT §4.1, COMPAT §4.5); created,
+# changed and deleted by the use cases below, which settle the document.
+payments = Resource(
+    Payment, "payment", "payments", PaymentCreate, PaymentUpdate, repository=PaymentRepository
+)
 
 
 def settle(session: Session, document: Document) -> None:
     """totalPaid = Σ payments, totalDue = totalWithTax − totalPaid, paidInFull = totalDue ≤ 0."""
     session.flush()
-    document.total_paid = repository.total_paid(session, document.id) if document.id else Decimal(0)
+    paid = PaymentRepository(session).total_paid(document.id) if document.id else Decimal(0)
+    document.total_paid = paid
     document.total_due = document.total_with_tax - document.total_paid
     document.paid_in_full = document.total_due <= 0
 
@@ -59,14 +69,15 @@ def _amount(value: Decimal) -> Decimal:
 def document_in(session: Session, organization_id: str, document_id: str) -> Document:
     """The document a payment posted to the organization names: 422 when it is not one of the
     organization's (another organization's is not revealed)."""
-    document = repository.document(session, document_id)
+    document = DocumentRepository(session).get(document_id, include_deleted=True)
     if document is None or document.organization_id != organization_id:
         raise UnknownReference("documentId", "document", document_id)
     return document
 
 
 def document_of(session: Session, payment: Payment) -> Document | None:
-    return repository.document(session, payment.document_id)
+    """The document the payment belongs to, in whatever state."""
+    return DocumentRepository(session).get(payment.document_id, include_deleted=True)
 
 
 # -- use cases -------------------------------------------------------------------------------

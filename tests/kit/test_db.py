@@ -1,0 +1,70 @@
+"""The write session's flush check (kit.db): every value fits its column before any row is
+written, on every engine alike — issue 15: a value that breaks no uniqueness rule is never a
+409; COMPAT §2.2: a 422 naming the property, never a 500, nothing written. Routes that do not go
+through kit.crud (organizations, documents) are checked by the same flush."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import Api
+
+LINE = {"name": "Suit", "price": 10}
+
+
+def invalid_property(response: Any, prop: str) -> list[str]:
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["statusCode"] == 422 and error["name"] == "ValidationError"
+    messages: dict[str, list[str]] = error["details"]["messages"]
+    assert prop in messages, messages
+    return messages[prop]
+
+
+@pytest.mark.parametrize("prop", ["taxSubject", "locale", "timezone"])
+def test_a_null_on_an_organization_is_a_422(
+    api: Api, organization: dict[str, Any], prop: str
+) -> None:
+    url = f"/v1/organizations/{organization['id']}"
+    assert invalid_property(api.patch(url, json={prop: None}), prop) == ["can't be blank"]
+    assert api.get(url).json()[prop] == organization[prop]
+
+
+@pytest.mark.parametrize(
+    ("prop", "length"),
+    [("number", 64), ("currencyId", 8), ("uniqueId", 200)],
+)
+def test_a_text_longer_than_its_column_is_a_422(
+    api: Api, organization: dict[str, Any], prop: str, length: int
+) -> None:
+    """PostgreSQL refuses it (a 500 before), SQLite would keep it: both answer alike."""
+    url = f"/v1/organizations/{organization['id']}/documents"
+    body = {"_documentClient": {"name": "R"}, "_documentItems": [LINE], prop: "Y" * 300}
+    messages = invalid_property(api.post(url, json=body), prop)
+    assert any("longer than" in message for message in messages), messages
+    assert api.get(url).json() == []
+
+
+def test_long_texts_of_an_organization_are_a_422(api: Api) -> None:
+    created = api.post(
+        f"/v1/accounts/{api.account_id}/organizations",
+        json={"name": "O", "country": "Belgium", "timezone": "T" * 300},
+    )
+    assert invalid_property(created, "timezone") == ["is longer than 64 characters"]
+    assert api.get(f"/v1/accounts/{api.account_id}/organizations").json() == []
+
+
+def test_a_duplicate_is_still_a_409_and_an_empty_unique_id_a_422(
+    api: Api, organization: dict[str, Any]
+) -> None:
+    """COMPAT §6.11: a uniqueId used twice is a real uniqueness rule (409); `""` is no key."""
+    url = f"/v1/organizations/{organization['id']}/documents"
+    body = {"_documentClient": {"name": "R"}, "_documentItems": [LINE], "uniqueId": "k-1"}
+    assert api.post(url, json=body).status_code == 200
+    again = api.post(url, json=body)
+    assert again.status_code == 409 and again.json()["error"]["statusCode"] == 409
+    for _ in range(2):
+        assert invalid_property(api.post(url, json={**body, "uniqueId": ""}), "uniqueId")
+    assert len(api.get(url).json()) == 1

@@ -145,9 +145,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", help="a PostgreSQL URL (default: a SQLite file)")
     parser.add_argument("--events", type=int, default=2000, help="changes per throughput run")
-    parser.add_argument("--rate", type=float, default=200, help="changes per second (delay)")
+    parser.add_argument("--rate", type=float, default=100, help="changes per second (delay)")
     parser.add_argument("--seconds", type=float, default=10, help="how long changes come")
-    parser.add_argument("--poll", type=float, default=0.1, help="worker poll interval (s)")
+    parser.add_argument("--poll", type=float, default=1.0, help="worker poll interval (s)")
     args = parser.parse_args()
     engine = "PostgreSQL" if args.postgres else "SQLite"
     print(f"Flow runs from the outbox, {engine}, poll {args.poll:g} s")

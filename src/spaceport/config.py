@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from pydantic import BeforeValidator, ValidationInfo
+from pydantic import BeforeValidator, Field, ValidationInfo
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from spaceport.kit.sealing import secret_key_setting
@@ -86,6 +86,7 @@ class Settings(BaseSettings):
     mail_retry_delays: RetryDelays = delays("60,300,1800")
     worker_poll_seconds: float = 1.0  # how often an idle worker looks for due jobs
     worker_lease_seconds: float = 60.0  # a claimed job whose worker died is taken again after
+    worker_concurrency: int = Field(default=8, ge=1, le=64)  # jobs one worker runs at a time
     # COMPAT §8.2: refuse webhook targets on loopback/private addresses unless this is set
     webhook_allow_private: bool = False
     # COMPAT §8.2: retries, in seconds after the first attempt ("2, 4 and 8 minutes")

@@ -81,6 +81,7 @@ def start_worker(
         **os.environ,
         "SPACEPORT_DATABASE_URL": database_url,
         "SPACEPORT_WORKER_POLL_SECONDS": "0.05",
+        "SPACEPORT_WORKER_CONCURRENCY": "1",  # one job at a time: a kill interrupts exactly one
         "SPACEPORT_SECRET_KEY": TEST_SECRET_KEY,  # a worker does not start without one
     }
     process = subprocess.Popen([sys.executable, "-c", WORKER], env=env, cwd=ROOT)

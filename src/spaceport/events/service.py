@@ -8,6 +8,7 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from spaceport.events.models import Event
+from spaceport.kit import wakeup
 
 Action = Literal["create", "update", "delete", "failed"]
 # session.info key: what caused the transaction's changes (FLOWS §F8.6, a flow run's step)
@@ -24,4 +25,5 @@ def record(
         event=f"{model}/{action}", organization_id=organization_id, data=data, cause=cause
     )
     session.add(event)
+    wakeup.ring_on_commit(session)  # the worker fans it out now, not at its next poll
     return event

@@ -6,8 +6,9 @@ short transaction of its own that first checks the job's lease is still ours (th
 attempt is the fencing token, `jobs.worker`), so a worker whose lease was taken over writes
 nothing more. A Spaceport action runs inside the very transaction that records its step
 `succeeded` (FLOWS §F8.5). The lease is renewed every third of `SPACEPORT_WORKER_LEASE_SECONDS`
-while the run executes (FLOWS §F8.3); a worker that dies leaves the job to another once the
-lease expires, which skips the steps recorded `succeeded` and executes again the one in flight.
+by the worker while the run executes (FLOWS §F8.3, `jobs.leases`); a worker that dies leaves
+the job to another once the lease expires, which skips the steps recorded `succeeded` and
+executes again the one in flight. The transaction that ends the run also marks its job done.
 
 A retryable failure (FLOWS §F8.4) records the attempt and raises `RetryLater`: the job comes
 back after the delay, the run stays `running`. Anything else ends the run `failed`, naming
@@ -16,7 +17,6 @@ the step, with `flowRun/failed` in the same transaction (FLOWS §F7.4)."""
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -36,9 +36,10 @@ from spaceport.flows.actions import Action, ActionContext, Credentials, StepErro
 from spaceport.flows.formats import Formats
 from spaceport.flows.models import FlowRun
 from spaceport.flows.repository import FlowRunRepository
+from spaceport.jobs import service as jobs
 from spaceport.jobs.models import Job
 from spaceport.jobs.repository import JobRepository
-from spaceport.jobs.service import RetryLater
+from spaceport.jobs.service import RECORDED, RetryLater
 from spaceport.kit.db import Database, utcnow
 from spaceport.kit.errors import ApiError
 from spaceport.kit.json import iso_datetime
@@ -125,15 +126,16 @@ class Execution:
             steps: list[Any] = run.definition["steps"]
             return steps
 
-    def execute(self, seconds: float) -> None:
+    def execute(self, seconds: float) -> object:
+        """Run the steps; `jobs.RECORDED` once the end of the run has marked its job done."""
         steps = self.begin(seconds)
         if steps is None:
-            return
+            return None
         try:
             self.walk(steps)
             self.end("succeeded")
         except Ended:
-            return
+            return RECORDED if self.fence else None
 
     def end(self, status: str, error: dict[str, Any] | None = None) -> NoReturn:
         with self.writing() as (session, run):
@@ -144,6 +146,8 @@ class Execution:
             run.status, run.error, run.finished_at = status, error, utcnow()
             if status == "failed":
                 runs.record_failed(session, run)
+            if self.fence and (job := session.get(Job, self.fence.job_id)) is not None:
+                jobs.finish(job, "done")  # locked by `writing`: the fence still holds
         raise Ended()
 
     def time_left(self) -> float:
@@ -350,38 +354,14 @@ def run_coroutine(coroutine: Any) -> Any:
     return asyncio.run(coroutine)
 
 
-# -- leases (FLOWS §F8.3) ------------------------------------------------------------------
-@contextmanager
-def renewed(database: Database, settings: Settings, fence: Fence) -> Iterator[None]:
-    """Renew the job's lease every third of it while the block runs."""
-    lease = settings.worker_lease_seconds
-    stop = threading.Event()
-
-    def renew() -> None:
-        while not stop.wait(lease / 3):
-            with database.transaction() as session:
-                until = utcnow() + timedelta(seconds=lease)
-                if not JobRepository(session).renew(fence.job_id, fence.attempt, until):
-                    return
-
-    thread = threading.Thread(target=renew, daemon=True, name=f"lease-{fence.job_id}")
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
-
-
-def execute(database: Database, settings: Settings, job: Job) -> None:
+def execute(database: Database, settings: Settings, job: Job) -> object:
     """The handler of `flow.run` jobs ({runId})."""
     fence = Fence(job.id, job.attempts)
     execution = Execution(database, settings, job.payload["runId"], fence)
-    with renewed(database, settings, fence):
-        try:
-            execution.execute(settings.flow_run_timeout_seconds)
-        except LeaseLost:
-            return
+    try:
+        return execution.execute(settings.flow_run_timeout_seconds)
+    except LeaseLost:
+        return None
 
 
 def execute_test(database: Database, settings: Settings, run_id: str) -> None:

@@ -17,7 +17,7 @@ from spaceport.jobs.models import UNFINISHED, Job
 EVENT_BATCH: Final = 100
 
 
-def due_jobs(kinds: Collection[str], now: datetime) -> Select[Job]:
+def due_jobs(kinds: Collection[str], now: datetime, limit: int = 1) -> Select[Job]:
     """Pending jobs whose time has come and running ones whose worker died (lease expired),
     except those queued behind an unfinished earlier job of their queue, the first one first.
     `claim_due` locks it FOR UPDATE SKIP LOCKED (PostgreSQL; SQLite has one writer and no locks)."""
@@ -38,7 +38,7 @@ def due_jobs(kinds: Collection[str], now: datetime) -> Select[Job]:
         select(Job)
         .where(Job.kind.in_(sorted(kinds)), due, ~queued_behind)
         .order_by(Job.run_at, Job.id)
-        .limit(1)
+        .limit(limit)
     )
 
 
@@ -72,10 +72,11 @@ class JobRepository:
     def undispatched_locked(self) -> list[Event]:
         return list(self.session.scalars(undispatched_events().with_for_update()))
 
-    def claim_due(self, kinds: Collection[str], now: datetime) -> Job | None:
-        """The next due job, locked FOR UPDATE SKIP LOCKED (PostgreSQL)."""
-        locked = due_jobs(kinds, now).with_for_update(skip_locked=True, of=Job)
-        return self.session.scalars(locked).first()
+    def claim_due(self, kinds: Collection[str], now: datetime, count: int) -> list[Job]:
+        """The next `count` due jobs, locked FOR UPDATE SKIP LOCKED (PostgreSQL). Two jobs of
+        one queue are never both due: the later waits behind the earlier, unfinished."""
+        locked = due_jobs(kinds, now, count).with_for_update(skip_locked=True, of=Job)
+        return list(self.session.scalars(locked))
 
     def locked(self, job_id: str) -> Job | None:
         return self.session.get(Job, job_id, with_for_update=True)
@@ -90,7 +91,12 @@ class JobRepository:
         )
         return bool(getattr(found, "rowcount", 0))
 
-    def holds(self, job_id: str, attempt: int) -> bool:
-        """Whether the claim `attempt` still holds the job (locked until the transaction ends)."""
+    def held(self, job_id: str, attempt: int) -> Job | None:
+        """The job while the claim `attempt` still holds it, locked until the transaction ends."""
         job = self.locked(job_id)
-        return job is not None and job.status == "running" and job.attempts == attempt
+        return (
+            job if job is not None and job.status == "running" and job.attempts == attempt else None
+        )
+
+    def holds(self, job_id: str, attempt: int) -> bool:
+        return self.held(job_id, attempt) is not None

@@ -12,17 +12,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
 from spaceport.config import Settings
 from spaceport.events.models import Event
 from spaceport.jobs.models import Job
+from spaceport.kit import wakeup
 from spaceport.kit.db import Database, utcnow
 
-# handler(database, settings, job): the worker passes its own settings (SMTP, delays, keys)
-Handler = Callable[[Database, Settings, Job], None]
+# handler(database, settings, job): the worker passes its own settings (SMTP, delays, keys);
+# it returns None (done), or RECORDED when it has recorded its job's outcome itself
+Handler = Callable[[Database, Settings, Job], object]
+RECORDED: Final = object()  # the job's outcome committed with the handler's last transaction
 EventCallback = Callable[[Session, Event], None]
 
 
@@ -81,4 +84,18 @@ def enqueue(
     )
     session.add(job)
     session.flush()
+    if job.run_at <= now:
+        wakeup.ring_on_commit(session)  # due now: a worker takes it once this commits
     return job
+
+
+def finish(job: Job, status: str, error: str | None = None, run_at: datetime | None = None) -> None:
+    """Record how a job's attempt ended: `done`, `failed`, or `pending` again at `run_at`."""
+    job.status = status
+    job.leased_until = None
+    if error is not None:
+        job.last_error = error
+    if run_at is not None:
+        job.run_at = run_at
+    if status in ("done", "failed"):
+        job.finished_at = utcnow()

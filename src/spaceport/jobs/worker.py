@@ -1,17 +1,21 @@
-"""The worker: fans committed outbox events out into jobs, claims due jobs and runs them.
+"""The worker: fans committed outbox events out into jobs, claims due jobs and runs them, up
+to `SPACEPORT_WORKER_CONCURRENCY` at a time, each in a lane (a thread) of its own.
 
-Claiming and recording an outcome are two short transactions; the handler runs between them,
-outside any transaction (DESIGN). A claim is a lease: a worker killed mid-job leaves the job
-`running` until `leased_until`, then any worker takes it again, so nothing is lost and a job
-may run more than once (handlers are idempotent; webhook consumers deduplicate by `uid`,
-COMPAT §8.2). On PostgreSQL claims use `FOR UPDATE SKIP LOCKED`, so any number of workers
-run side by side; SQLite serializes them on its single writer (`Database.transaction`)."""
+Claiming (a batch, as many as lanes are free) and recording an outcome are short transactions;
+the handler runs between them, outside any transaction (DESIGN). An idle worker sleeps until a
+commit adds work (`kit.wakeup`) or its poll comes. A claim is a lease: a worker killed mid-job
+leaves the job `running` until `leased_until`, then any worker takes it again, so nothing is
+lost and a job may run more than once (handlers are idempotent; webhook consumers deduplicate
+by `uid`, COMPAT §8.2). On PostgreSQL claims use `FOR UPDATE SKIP LOCKED`, so any number of
+workers run side by side; SQLite serializes them on its single writer
+(`Database.transaction`)."""
 
 from __future__ import annotations
 
 import logging
 import threading
 from collections.abc import Collection
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,8 +24,10 @@ from sqlalchemy import Select
 from spaceport.config import Settings
 from spaceport.events.models import Event
 from spaceport.jobs import service
+from spaceport.jobs.leases import Leases
 from spaceport.jobs.models import Job
 from spaceport.jobs.repository import EVENT_BATCH, JobRepository, due_jobs, undispatched_events
+from spaceport.kit import wakeup
 from spaceport.kit.db import Database, utcnow
 
 log = logging.getLogger(__name__)
@@ -51,6 +57,8 @@ class Worker:
         self.settings = settings
         self.tasks = tasks
         self.lease = timedelta(seconds=lease_seconds)
+        self.lanes = max(1, settings.worker_concurrency)
+        self.leases = Leases(database, self.lease)
         self.kinds = frozenset(tasks.handlers if kinds is None else kinds)
         if unknown := self.kinds - set(tasks.handlers):
             raise ValueError(f"no handler for job kinds {sorted(unknown)}")
@@ -58,33 +66,57 @@ class Worker:
     # --- the loop -----------------------------------------------------------------------------
 
     def run_once(self) -> int:
-        """Fan out new outbox events, then claim and run due jobs; how many jobs ran."""
-        return self._round(threading.Event())
-
-    def run_forever(self, stop: threading.Event) -> None:
-        """Work until `stop` is set; a running job is finished first (graceful stop)."""
-        while not stop.is_set():
-            try:
-                ran = self._round(stop)
-            except Exception:  # the database went away: log, wait, try again
-                log.exception("worker round failed")
-                ran = 0
-            if ran == 0:
-                stop.wait(self.settings.worker_poll_seconds)
-
-    def _round(self, stop: threading.Event) -> int:
-        while self.fan_out() == EVENT_BATCH:
-            pass
+        """Fan out new outbox events, then claim and run due jobs until none is due (at most
+        `JOBS_PER_ROUND`, so a busy queue never starves events); how many jobs ran."""
         ran = 0
-        while ran < JOBS_PER_ROUND and not stop.is_set():
-            claim = self.claim()
-            if claim is None:
-                break
-            self.run(claim)
-            ran += 1
+        with ThreadPoolExecutor(self.lanes, "lane") as lanes, self.leases.renewing():
+            while ran < JOBS_PER_ROUND:
+                self.fan_out_all()
+                claims = self.claim_many(min(self.lanes, JOBS_PER_ROUND - ran))
+                if not claims:
+                    break
+                list(lanes.map(self.run, claims))
+                ran += len(claims)
         return ran
 
+    def run_forever(self, stop: threading.Event) -> None:
+        """Work until `stop` is set; running jobs are finished first (graceful stop)."""
+        bell = wakeup.bell(self.database.url)
+        awake = bell.waiter()  # set by a commit that adds work, and by a lane that frees
+        listener = wakeup.Listener(self.database.engine, bell, stop)
+        listener.start()
+        threading.Thread(target=wake_on, args=(stop, awake), daemon=True).start()
+        running: set[Future[None]] = set()
+        try:
+            with ThreadPoolExecutor(self.lanes, "lane") as lanes, self.leases.renewing():
+                while not stop.is_set():
+                    awake.clear()
+                    running = {future for future in running if not future.done()}
+                    claims = self._look(self.lanes - len(running))
+                    for claim in claims:
+                        future = lanes.submit(self.run, claim)
+                        future.add_done_callback(lambda _: awake.set())
+                        running.add(future)
+                    if not claims or len(running) == self.lanes:
+                        awake.wait(self.settings.worker_poll_seconds)
+        finally:
+            bell.forget(awake)
+            listener.join()
+
+    def _look(self, free: int) -> list[Claim]:
+        """Fan out, then claim as many due jobs as lanes are free."""
+        try:
+            self.fan_out_all()
+            return self.claim_many(free)
+        except Exception:  # the database went away: log, wait for the poll, try again
+            log.exception("worker round failed")
+            return []
+
     # --- the outbox ---------------------------------------------------------------------------
+
+    def fan_out_all(self) -> None:
+        while self.fan_out() == EVENT_BATCH:
+            pass
 
     def fan_out(self) -> int:
         """Hand a batch of undispatched events to the event callbacks and mark them
@@ -103,20 +135,22 @@ class Worker:
 
     def claim(self) -> Claim | None:
         """Lease the next due job, in a short transaction of its own."""
-        if not self.kinds:
-            return None
-        if not self.waiting(due_jobs(self.kinds, utcnow())):
-            return None
+        claims = self.claim_many(1)
+        return claims[0] if claims else None
+
+    def claim_many(self, count: int) -> list[Claim]:
+        """Lease up to `count` due jobs in one short transaction."""
+        if count <= 0 or not self.kinds or not self.waiting(due_jobs(self.kinds, utcnow())):
+            return []
         with self.database.transaction() as session:
             now = utcnow()
-            job = JobRepository(session).claim_due(self.kinds, now)
-            if job is None:
-                return None
-            job.status = "running"
-            job.leased_until = now + self.lease
-            job.attempts += 1
+            jobs = JobRepository(session).claim_due(self.kinds, now, count)
+            for job in jobs:
+                job.status = "running"
+                job.leased_until = now + self.lease
+                job.attempts += 1
             session.flush()
-            return Claim(job, job.attempts)
+            return [Claim(job, job.attempts) for job in jobs]
 
     def waiting(self, query: Select[Job] | Select[Event]) -> bool:
         """Look in a reading transaction first: an idle worker never takes the write lock
@@ -125,10 +159,12 @@ class Worker:
             return JobRepository(session).any(query)
 
     def run(self, claim: Claim) -> None:
-        """Run the claimed job outside any transaction, then record how it ended."""
+        """Run the claimed job outside any transaction, its lease renewed while it runs, then
+        record how it ended (unless the handler recorded it itself, `service.RECORDED`)."""
         job = claim.job
+        self.leases.hold(job.id, claim.attempt)
         try:
-            self.tasks.handlers[job.kind](self.database, self.settings, job)
+            outcome = self.tasks.handlers[job.kind](self.database, self.settings, job)
         except service.RetryLater as later:
             run_at = utcnow() + timedelta(seconds=float(later.delay_seconds))
             self.record(claim, "pending", later.error, run_at)
@@ -138,7 +174,10 @@ class Worker:
             log.exception("job %s (%s) failed", job.id, job.kind)
             self.record(claim, "failed", f"{type(error).__name__}: {error}")
         else:
-            self.record(claim, "done")
+            if outcome is not service.RECORDED:
+                self.record(claim, "done")
+        finally:
+            self.leases.release(job.id)
 
     def record(
         self, claim: Claim, status: str, error: str | None = None, run_at: datetime | None = None
@@ -149,15 +188,10 @@ class Worker:
                 # Our lease expired and another worker took the job over: its outcome counts.
                 log.warning("job %s: lease lost, outcome %s dropped", claim.job.id, status)
                 return
-            apply_outcome(job, status, error, run_at)
+            service.finish(job, status, error, run_at)
 
 
-def apply_outcome(job: Job, status: str, error: str | None, run_at: datetime | None) -> None:
-    job.status = status
-    job.leased_until = None
-    if error is not None:
-        job.last_error = error
-    if run_at is not None:
-        job.run_at = run_at
-    if status in ("done", "failed"):
-        job.finished_at = utcnow()
+def wake_on(stop: threading.Event, awake: threading.Event) -> None:
+    """Wake the worker's loop when it is told to stop, as a commit would."""
+    stop.wait()
+    awake.set()

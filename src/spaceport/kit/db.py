@@ -39,6 +39,7 @@ from sqlalchemy.orm import (
 )
 from sqlalchemy.types import TypeDecorator
 
+from spaceport.kit import wakeup
 from spaceport.kit.errors import ValidationFailed
 from spaceport.kit.ids import new_id
 from spaceport.kit.json import dumps
@@ -268,6 +269,8 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+        if session.info.get(wakeup.RING):
+            wakeup.bell(self.url).ring()
 
     def dispose(self) -> None:
         self.engine.dispose()

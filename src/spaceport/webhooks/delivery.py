@@ -4,7 +4,8 @@ POST `{"event", "organizationId", "data", "uid"}` (reference "Webhook event body
 the webhook's secret. A 2xx ends it; a non-2xx answer, a timeout or a connection error is
 retried `SPACEPORT_WEBHOOK_RETRY_DELAYS` seconds after the first attempt (the reference's 2, 4
 and 8 minutes), then the delivery fails. Every attempt is recorded in its own short
-transaction after the HTTP call: no transaction is held open while the receiver answers."""
+transaction after the HTTP call: no transaction is held open while the receiver answers. A
+delivered attempt ends its job in that same transaction."""
 
 from __future__ import annotations
 
@@ -21,8 +22,9 @@ from sqlalchemy.orm import Session
 from spaceport.config import Delays, Settings
 from spaceport.events.models import Event
 from spaceport.jobs.models import Job
+from spaceport.jobs.repository import JobRepository
 from spaceport.jobs.retry import retry_later
-from spaceport.jobs.service import GiveUp
+from spaceport.jobs.service import RECORDED, GiveUp, finish
 from spaceport.kit import outbound
 from spaceport.kit.db import Database, utcnow
 from spaceport.kit.json import dumps
@@ -166,7 +168,9 @@ def post(delivery: Delivery, settings: Settings) -> Outcome:
     return Outcome(started, round((time.perf_counter() - clock) * 1000), status, error)
 
 
-def record(database: Database, delivery: Delivery, outcome: Outcome) -> None:
+def record(database: Database, delivery: Delivery, outcome: Outcome, claim: int) -> bool:
+    """Record the attempt; a delivered one also marks its job done, while the worker's claim
+    (`claim`, the job's attempts when claimed) still holds it: True then (`jobs.RECORDED`)."""
     with database.transaction() as session:
         session.add(
             WebhookDelivery(
@@ -181,6 +185,12 @@ def record(database: Database, delivery: Delivery, outcome: Outcome) -> None:
                 created_at=outcome.started,
             )
         )
+        if not outcome.delivered:
+            return False
+        job = JobRepository(session).held(delivery.job_id, claim)
+        if job is not None:
+            finish(job, "done")
+        return job is not None
 
 
 # -- deciding -----------------------------------------------------------------------------
@@ -194,12 +204,14 @@ def next_try(delivery: Delivery, outcome: Outcome, delays: Delays) -> None:
     raise later or GiveUp(f"attempt {attempt} failed ({error}); no retries left")
 
 
-def deliver(database: Database, settings: Settings, job: Job) -> None:
+def deliver(database: Database, settings: Settings, job: Job) -> object:
     """The handler of "webhook.deliver" jobs ({webhookId, eventUid})."""
     delivery = load(database, settings, job)
     if delivery is None:
-        return  # deleted or disabled since: disabled webhooks stay silent
+        return None  # deleted or disabled since: disabled webhooks stay silent
     outcome = post(delivery, settings)
-    record(database, delivery, outcome)
+    if record(database, delivery, outcome, job.attempts):
+        return RECORDED
     if not outcome.delivered:
         next_try(delivery, outcome, settings.webhook_retry_delays)
+    return None

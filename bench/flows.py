@@ -15,7 +15,6 @@ import argparse
 import multiprocessing
 import statistics
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -24,10 +23,10 @@ from common import BENCH_SECRET_KEY, fresh_database, percentile, prepare
 from sqlalchemy import func, select
 
 from spaceport.background import TASKS
+from spaceport.cli import run_worker
 from spaceport.config import Settings
 from spaceport.events import service as events
 from spaceport.flows.models import Flow, FlowRun
-from spaceport.jobs.worker import Worker
 from spaceport.kit.db import Database
 from spaceport.organizations.models import Organization
 
@@ -64,27 +63,25 @@ def commit_change(db: Database, organization_id: str, n: int) -> tuple[str, floa
     return event.uid, time.time()
 
 
-def work(url: str, poll: float, stop: Any) -> None:
-    settings = settings_of(url, poll)
-    db = Database(url)
-    stopping = threading.Event()
-
-    def relay() -> None:
-        stop.wait()
-        stopping.set()
-
-    threading.Thread(target=relay, daemon=True).start()
-    Worker(db, settings, TASKS, lease_seconds=settings.worker_lease_seconds).run_forever(stopping)
+def work(url: str, poll: float) -> None:
+    """One `spaceport worker` process (SIGTERM stops it after its running jobs)."""
+    run_worker(settings_of(url, poll), TASKS)
 
 
-def start_workers(url: str, poll: float, count: int) -> tuple[Any, list[Any]]:
+def start_workers(url: str, poll: float, count: int) -> list[Any]:
     # spawned, as `spaceport worker` processes start: nothing of this process's state is shared
     context = multiprocessing.get_context("spawn")
-    stop = context.Event()
-    processes = [context.Process(target=work, args=(url, poll, stop)) for _ in range(count)]
+    processes = [context.Process(target=work, args=(url, poll)) for _ in range(count)]
     for process in processes:
         process.start()
-    return stop, processes
+    return processes
+
+
+def stop_workers(processes: list[Any]) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join()
 
 
 def finished(db: Database) -> int:
@@ -107,12 +104,10 @@ def throughput(url: str, args: argparse.Namespace, workers: int) -> float:
     for n in range(args.events):
         commit_change(db, oid, n)
     started = time.perf_counter()
-    stop, processes = start_workers(url, args.poll, workers)
+    processes = start_workers(url, args.poll, workers)
     wait_for(db, args.events)
     elapsed = time.perf_counter() - started
-    stop.set()
-    for process in processes:
-        process.join()
+    stop_workers(processes)
     db.dispose()
     return float(args.events / elapsed)
 
@@ -120,7 +115,7 @@ def throughput(url: str, args: argparse.Namespace, workers: int) -> float:
 def delays(url: str, args: argparse.Namespace, workers: int) -> list[float]:
     db = prepare(url)
     oid = organization_with_flow(db)
-    stop, processes = start_workers(url, args.poll, workers)
+    processes = start_workers(url, args.poll, workers)
     time.sleep(2)  # the workers are up
     committed: dict[str, float] = {}
     count = int(args.rate * args.seconds)
@@ -132,9 +127,7 @@ def delays(url: str, args: argparse.Namespace, workers: int) -> list[float]:
         if pause > 0:
             time.sleep(pause)
     wait_for(db, count)
-    stop.set()
-    for process in processes:
-        process.join()
+    stop_workers(processes)
     with db.transaction(write=False) as session:
         rows = session.execute(select(FlowRun.key, FlowRun.started_at)).all()
     db.dispose()

@@ -1,7 +1,7 @@
 """Background work, wired explicitly: every job kind with the function that runs it, and every
-callback for committed outbox events (COMPAT §8.1). Nothing registers itself at import and no
-package is scanned: `spaceport worker`, the worker embedded in `spaceport serve` and the tests
-give this table to `jobs.worker.Worker`.
+callback for committed outbox events (COMPAT §8.1) and claimed jobs. Nothing registers itself
+at import and no package is scanned: `spaceport worker`, the worker embedded in `spaceport
+serve` and the tests give this table to `jobs.worker.Worker`.
 
 It names the domains' handlers, so it sits above the domains (like `app.py` with the routers);
 a new kind of background work is one line here."""
@@ -36,4 +36,7 @@ TASKS = Tasks(
         webhooks.fan_out,  # COMPAT §8.2: a delivery job per matching webhook
         flow_triggers.fan_out,  # FLOWS §F4.1, FLOWS §F8.1: a run per matching flow
     ),
+    claim_callbacks={
+        flow_runs.RUN: flow_engine.claimed,  # FLOWS §F8.2: a run starts when it is claimed
+    },
 )

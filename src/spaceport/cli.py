@@ -149,12 +149,15 @@ def start_worker_thread(stop: threading.Event, tasks: Tasks) -> threading.Thread
 
 def run_worker(settings: Settings, tasks: Tasks) -> int:
     """`spaceport worker`: SIGTERM or SIGINT stop it after the running job (graceful)."""
+    from spaceport.app import SWITCH_INTERVAL_SECONDS
     from spaceport.kit.db import Database
 
     database = Database(settings.database_url)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
+    # the lanes hand the GIL (and SQLite's one writer) to each other within this, not 5 ms
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     logging.getLogger(__name__).info("worker started")
     new_worker(database, settings, tasks).run_forever(stop)
     database.dispose()

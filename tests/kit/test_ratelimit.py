@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from spaceport.app import create_app
 from spaceport.config import Settings
 from spaceport.kit.db import Database
-from spaceport.kit.ratelimit import client_key
+from spaceport.kit.errors import TooManyRequests
+from spaceport.kit.ratelimit import KeyedLimits, client_key
 
 # Launch codes have their shape (COMPAT §3.2): 64 url-safe characters.
 CODE_A, CODE_B = "a" * 64, "b" * 64
@@ -72,3 +75,18 @@ def test_login_and_reset_are_limited_per_email_and_per_address(
             for _ in range(3)
         ]
         assert resets == [204, 204, 429]  # resets have their own budgets
+
+
+def test_attempt_budgets_count_exactly_across_a_window_boundary() -> None:
+    """WEB §W2.2: a budget of 3 per 2 seconds refuses a 4th attempt made just after the
+    clock crossed a 2-second boundary (a sliding counter weighs the 3 earlier ones at 95%,
+    counts 2.85 and lets it through)."""
+    limits = KeyedLimits({"email": "3 per 2 seconds"})
+    keys = {"email": "someone@example.com"}
+    while not 1.75 < time.time() % 2 < 1.85:  # just before a boundary
+        time.sleep(0.01)
+    for _ in range(3):
+        limits.hit("test-attempts", keys)
+    time.sleep(2 - time.time() % 2 + 0.05)  # just after it
+    with pytest.raises(TooManyRequests):
+        limits.check("test-attempts", keys)

@@ -11,7 +11,9 @@ from spaceport.defaults.errors import DefaultNameFixed, DefaultNameTaken
 from spaceport.defaults.models import Default
 from spaceport.defaults.repository import DefaultRepository
 from spaceport.defaults.schemas import DefaultCreate, DefaultUpdate
+from spaceport.kit import repository
 from spaceport.kit.errors import invalid
+from spaceport.kit.repository import once_per_transaction
 from spaceport.resources import Resource
 
 # Known names whose values arrive as strings from form bodies but mean numbers or booleans.
@@ -96,14 +98,12 @@ def find(session: Session, organization_id: str, name: str) -> Default | None:
 
 def values_of(session: Session, organization_id: str) -> dict[str, Any]:
     """All of the organization's Defaults by name, read once per transaction."""
-    cache: dict[str, dict[str, Any]] = session.info.setdefault("defaults", {})
-    if organization_id not in cache:
-        cache[organization_id] = DefaultRepository(session).values_of(organization_id)
-    return cache[organization_id]
+    read = DefaultRepository(session).values_of
+    return once_per_transaction(session, "defaults", organization_id, lambda: read(organization_id))
 
 
 def forget(session: Session, organization_id: str) -> None:
-    session.info.get("defaults", {}).pop(organization_id, None)
+    repository.forget(session, "defaults", organization_id)
 
 
 def value_of(session: Session, organization_id: str, name: str, fallback: Any = None) -> Any:

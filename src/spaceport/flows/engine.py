@@ -29,14 +29,12 @@ from sqlalchemy.orm import Session
 from spaceport.config import Settings
 from spaceport.connections import service as connections
 from spaceport.connections.repository import ConnectionRepository
-from spaceport.defaults import service as defaults
 from spaceport.events.service import CAUSE
 from spaceport.flows import catalog, inputs, runs, shown, templates, where
 from spaceport.flows.actions import Action, ActionContext, Credentials, StepError
 from spaceport.flows.formats import Formats
 from spaceport.flows.models import FlowRun
 from spaceport.flows.repository import FlowRunRepository
-from spaceport.jobs import service as jobs
 from spaceport.jobs.models import Job
 from spaceport.jobs.repository import JobRepository
 from spaceport.jobs.service import RECORDED, RetryLater
@@ -84,28 +82,30 @@ class Execution:
 
     # -- transactions ----------------------------------------------------------------------
     @contextmanager
-    def writing(self) -> Iterator[tuple[Session, FlowRun]]:
-        """A transaction holding the job's lease (else `LeaseLost`) and the run's row."""
+    def writing(self) -> Iterator[Session]:
+        """A transaction holding the job's lease (else `LeaseLost`): the job's row stays locked
+        until it ends, so a worker taking the run over waits for what this one writes."""
         with self.database.transaction() as session:
             if self.fence and not JobRepository(session).holds(*_fenced(self.fence)):
                 raise LeaseLost()
-            run = FlowRunRepository(session).locked(self.run_id)
-            if run is None:
-                raise LeaseLost()
-            yield session, run
+            yield session
 
-    def save(self, run: FlowRun) -> None:
-        run.steps = [dict(self.records[key]) for key in self.order]
+    def save(self, session: Session, **ended: Any) -> None:
+        """Write the step records (and, ending the run, its status, error and end)."""
+        steps = [dict(self.records[key]) for key in self.order]
+        if not FlowRunRepository(session).write(self.run_id, steps=steps, **ended):
+            raise LeaseLost()  # the run is gone
 
     # -- the run ---------------------------------------------------------------------------
     def begin(self, seconds: float) -> list[Any] | None:
-        """Mark the run started; its steps, or None when it has nothing left to do."""
-        with self.writing() as (session, run):
-            if run.status in runs.FINISHED:
+        """Read the run; its steps, or None when it has nothing left to do. A run a job
+        executes was marked started in the transaction that claimed the job (`claimed`); a
+        test run is marked here."""
+        with self.database.transaction(write=False) as session:
+            run = session.get(FlowRun, self.run_id)
+            if run is None or run.status in runs.FINISHED:
                 return None
             now = utcnow()
-            if run.status == "queued":
-                run.status, run.started_at = "running", now
             started = run.started_at or now
             left = (started + timedelta(seconds=seconds) - now).total_seconds()
             self.deadline = time.monotonic() + left
@@ -116,15 +116,19 @@ class Execution:
                 self.records[record["key"]] = dict(record)
                 self.order.append(record["key"])
             organization = session.get(Organization, run.organization_id)
-            self.formats = formats_of(session, organization)
+            answered = organizations.answer(session, organization) if organization else {}
+            self.formats = formats_of(organization, answered)
             self.context = {
                 "trigger": run.trigger,
                 "steps": self.outputs,
-                "organization": organizations.answer(session, organization) if organization else {},
+                "organization": answered,
                 "now": iso_datetime(started),
             }
-            steps: list[Any] = run.definition["steps"]
-            return steps
+            queued, steps = run.status == "queued", run.definition["steps"]
+        if queued:
+            with self.writing() as session:
+                FlowRunRepository(session).write(self.run_id, status="running", started_at=now)
+        return list(steps)
 
     def execute(self, seconds: float) -> object:
         """Run the steps; `jobs.RECORDED` once the end of the run has marked its job done."""
@@ -138,16 +142,16 @@ class Execution:
             return RECORDED if self.fence else None
 
     def end(self, status: str, error: dict[str, Any] | None = None) -> NoReturn:
-        with self.writing() as (session, run):
+        with self.database.transaction() as session:
+            # the job ends with its run; ending it is the fence (`writing`)
+            if self.fence and not JobRepository(session).finish(*_fenced(self.fence), "done"):
+                raise LeaseLost()
             for record in self.records.values():
                 if record["status"] == "pending":
                     record["status"] = "skipped"
-            self.save(run)
-            run.status, run.error, run.finished_at = status, error, utcnow()
+            self.save(session, status=status, error=error, finished_at=utcnow())
             if status == "failed":
-                runs.record_failed(session, run)
-            if self.fence and (job := session.get(Job, self.fence.job_id)) is not None:
-                jobs.finish(job, "done")  # locked by `writing`: the fence still holds
+                runs.record_failed(session, FlowRunRepository(session).fresh(self.run_id))
         raise Ended()
 
     def time_left(self) -> float:
@@ -236,9 +240,9 @@ class Execution:
         except Exception as error:  # a bug in the action: the step fails at once, naming it
             bug = StepError(f"{type(error).__name__}: {error}")
             self.fail(record, bug, attempt, visible, started)
-        with self.writing() as (_session, run):
+        with self.writing() as session:
             self.succeeded(record, attempt, visible, output, started)
-            self.save(run)
+            self.save(session)
 
     def action_context(self, step: Mapping[str, Any]) -> ActionContext:
         return ActionContext(
@@ -279,12 +283,12 @@ class Execution:
     ) -> None:
         """FLOWS §F8.5: the action's changes and its step's record commit together."""
         try:
-            with self.writing() as (session, run):
+            with self.writing() as session:
                 session.info[CAUSE] = self.cause  # FLOWS §F8.6: the events it records
                 context.session = session
                 output = run_coroutine(action.run(context, given))
                 self.succeeded(record, attempt, visible, output, started)
-                self.save(run)
+                self.save(session)
         except (StepError, ApiError) as error:
             record["status"] = "pending"
             failure = error if isinstance(error, StepError) else api_step_error(error)
@@ -293,8 +297,8 @@ class Execution:
     def mark_started(self, record: dict[str, Any], attempt: int, visible: Any, at: Any) -> None:
         """The attempt in flight, counted (FLOWS §F8.3: a taken-over run repeats it)."""
         record.update(attempts=attempt, input=visible, startedAt=at)
-        with self.writing() as (_session, run):
-            self.save(run)
+        with self.writing() as session:
+            self.save(session)
 
     def succeeded(
         self, record: dict[str, Any], attempt: int, visible: Any, output: Any, at: Any
@@ -318,8 +322,8 @@ class Execution:
         if error.retryable and not self.test and attempt <= len(delays):
             delay = max(delays[attempt - 1].total_seconds(), error.retry_after or 0)
             delay = min(delay, max(0.0, self.time_left()))
-            with self.writing() as (_session, run):
-                self.save(run)
+            with self.writing() as session:
+                self.save(session)
             raise RetryLater(delay, f"step {record['key']}: {error.message}")
         if self.time_left() <= 0:
             record["status"] = "failed"
@@ -329,16 +333,24 @@ class Execution:
         self.end("failed", {**failure, "statusCode": error.status_code})
 
 
-def formats_of(session: Session, organization: Organization | None) -> Formats:
-    """FLOWS §F5.5: the organization's Default `currencyId`, its locale and timezone."""
+def formats_of(organization: Organization | None, answered: Mapping[str, Any]) -> Formats:
+    """FLOWS §F5.5: the organization's Default `currencyId` (from its answer's `_defaults`),
+    its locale and timezone."""
     if organization is None:
         return Formats()
-    currency = defaults.values_of(session, organization.id).get("currencyId")
+    named = {d.get("name"): d.get("value") for d in answered.get("_defaults", [])}
+    currency = named.get("currencyId")
     return Formats(
         currency=str(currency) if currency else None,
         locale=organization.locale or "en",
         timezone=organization.timezone or "UTC",
     )
+
+
+def claimed(session: Session, jobs: list[Job]) -> None:
+    """The claim callback of `flow.run` jobs: their runs start in the transaction that claims
+    them (FLOWS §F8.2: the start is the claim, no transaction later)."""
+    FlowRunRepository(session).mark_started([job.payload["runId"] for job in jobs], utcnow())
 
 
 def _fenced(fence: Fence) -> tuple[str, int]:

@@ -74,7 +74,7 @@ async def hook(
             raise OrganizationDeactivated()
         key = f"hook:{idempotency_key[:190]}" if idempotency_key else None
         trigger = runs.fired("webhook", flow.organization_id, data)
-        return runs.start(session, flow, trigger, key=key).id
+        return runs.start_once(session, flow, trigger, key).id
 
     run_id = await write_phase(request, background, start)
     return ApiResponse({"runId": run_id}, status_code=202)

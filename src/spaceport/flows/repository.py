@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, exists, select, update
 
 from spaceport.flows.models import Flow, FlowRun
-from spaceport.kit.db import Model
+from spaceport.kit.db import Model, utcnow
 from spaceport.kit.filters import compile_where
 from spaceport.kit.repository import Repository, is_live, live_conditions
 
@@ -61,3 +62,23 @@ class FlowRunRepository(Repository[FlowRun]):
 
     def locked(self, run_id: str) -> FlowRun | None:
         return self.session.get(FlowRun, run_id, with_for_update=True)
+
+    def fresh(self, run_id: str) -> FlowRun:
+        """The run as this transaction last wrote it."""
+        run = self.session.get(FlowRun, run_id, populate_existing=True)
+        assert run is not None
+        return run
+
+    def mark_started(self, run_ids: list[str], at: datetime) -> None:
+        """The queued runs among these, running since `at` (a run taken over keeps its start)."""
+        queued = FlowRun.id.in_(run_ids), FlowRun.status == "queued"
+        self.session.execute(
+            update(FlowRun).where(*queued).values(status="running", started_at=at, updated_at=at)
+        )
+
+    def write(self, run_id: str, **values: Any) -> bool:
+        """Set the run's columns in one UPDATE (the engine's records); False if it is gone."""
+        found = self.session.execute(
+            update(FlowRun).where(FlowRun.id == run_id).values(**values, updated_at=utcnow())
+        )
+        return bool(getattr(found, "rowcount", 0))

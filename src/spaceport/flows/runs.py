@@ -15,6 +15,7 @@ from spaceport.flows.models import Flow, FlowRun
 from spaceport.flows.repository import FlowRunRepository
 from spaceport.jobs import service as jobs
 from spaceport.kit.db import utcnow
+from spaceport.kit.ids import new_id
 
 RUN: Final = "flow.run"  # the job kind that executes a run (flows.engine)
 FINISHED: Final = frozenset({"succeeded", "failed", "filtered"})
@@ -50,13 +51,12 @@ def start(
     retry_of: FlowRun | None = None,
 ) -> FlowRun:
     """A queued run of the flow as it is now, and (but for a test run, which the request
-    executes itself) the job that executes it, both in the caller's transaction. With `key`,
-    the existing run of that key instead (FLOWS §F8.1)."""
-    repository = FlowRunRepository(session)
-    if key is not None and (found := repository.by_key(flow.id, key)) is not None:
-        return found
+    executes itself) the job that executes it, both in the caller's transaction. Nothing is
+    flushed: a batch of runs is inserted at once. A `key` must be new (`start_once` otherwise):
+    the database refuses a second run of one key (FLOWS §F8.1)."""
     definition = {"trigger": flow.trigger, "steps": flow.steps}
     run = FlowRun(
+        id=new_id(),
         flow_id=flow.id,
         organization_id=flow.organization_id,
         status="queued",
@@ -66,16 +66,21 @@ def start(
         key=key,
         definition=definition,
         created_by=flow.created_by,
-        depth=depth,
+        depth=retry_of.depth if retry_of else depth,
         retry_of=retry_of.id if retry_of else None,
         created_at=utcnow(),
     )
-    if retry_of is not None:
-        run.depth = retry_of.depth
-    repository.add(run)
+    session.add(run)
     if not test:
         jobs.enqueue(session, RUN, {"runId": run.id}, organization_id=flow.organization_id)
     return run
+
+
+def start_once(session: Session, flow: Flow, trigger: dict[str, Any], key: str | None) -> FlowRun:
+    """The run of `key`: the one started before, else a new one (FLOWS §F8.1); without a key,
+    a new one."""
+    found = FlowRunRepository(session).by_key(flow.id, key) if key else None
+    return found if found is not None else start(session, flow, trigger, key=key)
 
 
 def fired(kind: str, organization_id: str, data: Any, at: datetime | None = None) -> dict[str, Any]:

@@ -145,12 +145,12 @@ def fire(session: Session, flow: Flow, now: datetime) -> None:
     name = flow.trigger.get("collection")
     if name is None:
         trigger = fired(flow, due, None, None)
-        runs.start(session, flow, trigger, key=f"tick:{iso_datetime(due)}")
+        runs.start_once(session, flow, trigger, f"tick:{iso_datetime(due)}")
         return
     model, event_model, answer = collection(name)
     for instance in FlowRepository(session).unseen(flow, model, POLL_LIMIT):
         trigger = fired(flow, due, event_model, answer(instance))
-        runs.start(session, flow, trigger, key=f"poll:{instance.id}")
+        runs.start_once(session, flow, trigger, f"poll:{instance.id}")
 
 
 def fired(flow: Flow, at: datetime, model: str | None, data: Any) -> dict[str, Any]:

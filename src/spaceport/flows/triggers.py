@@ -15,6 +15,7 @@ from spaceport.flows import runs, schedules, where
 from spaceport.flows.models import Flow
 from spaceport.flows.repository import FlowRepository
 from spaceport.kit.errors import ValidationFailed
+from spaceport.kit.repository import once_per_transaction
 from spaceport.organizations.models import Organization
 
 TYPES: Final = ("event", "schedule", "webhook")
@@ -132,15 +133,16 @@ def starts(flow: Flow, event: Event, depth: int) -> bool:
 def event_flows(session: Session, organization_id: str) -> list[Flow]:
     """The organization's enabled event flows, read once per fan-out transaction (a batch of
     events of one organization reads them once)."""
-    cache: dict[str, list[Flow]] = session.info.setdefault("flows.event_flows", {})
-    if organization_id not in cache:
-        cache[organization_id] = FlowRepository(session).enabled_of_type(organization_id, "event")
-    return cache[organization_id]
+    read = FlowRepository(session).enabled_of_type
+    return once_per_transaction(
+        session, "flows.event_flows", organization_id, lambda: read(organization_id, "event")
+    )
 
 
 def fan_out(session: Session, event: Event) -> None:
     """The event callback of `background.TASKS`: one run per matching flow, keyed
-    `event:<uid>` (FLOWS §F8.1)."""
+    `event:<uid>` (FLOWS §F8.1). The key is new: the worker fans each event out once, its row
+    locked, in the transaction that marks it dispatched."""
     if event.organization_id is None or event.event.partition("/")[0].lower() in SILENT_MODELS:
         return
     organization = session.get(Organization, event.organization_id)

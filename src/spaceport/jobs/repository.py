@@ -1,26 +1,31 @@
-"""Every query of the worker: due jobs (a lease is claimed on the first), undispatched outbox
-events, a job's row locked to record its outcome, and whether a job of a kind is pending (the
+"""Every query of the worker: due jobs (leases are claimed on them), undispatched outbox
+events, a claim's lease renewed, checked and ended, and whether a job of a kind is pending (the
 self-renewing ticks)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Final
 
-from sqlalchemy import Select, and_, exists, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from spaceport.events.models import Event
 from spaceport.jobs.models import UNFINISHED, Job
+from spaceport.kit.db import utcnow
 
 EVENT_BATCH: Final = 100
 
 
-def due_jobs(kinds: Collection[str], now: datetime, limit: int = 1) -> Select[Job]:
+@lru_cache(maxsize=64)
+def due_jobs(kinds: frozenset[str], limit: int = 1, *, locked: bool = False) -> Select[Job]:
     """Pending jobs whose time has come and running ones whose worker died (lease expired),
-    except those queued behind an unfinished earlier job of their queue, the first one first.
-    `claim_due` locks it FOR UPDATE SKIP LOCKED (PostgreSQL; SQLite has one writer and no locks)."""
+    except those queued behind an unfinished earlier job of their queue, the first ones first;
+    `locked`: FOR UPDATE SKIP LOCKED (PostgreSQL; SQLite has one writer and no locks). Built
+    once per worker (every claim asks): executed with the parameter `now`."""
+    now = bindparam("now", type_=Job.__table__.c.run_at.type)
     earlier = aliased(Job)
     queued_behind = exists().where(
         earlier.queue == Job.queue,
@@ -34,12 +39,13 @@ def due_jobs(kinds: Collection[str], now: datetime, limit: int = 1) -> Select[Jo
         and_(Job.status == "pending", Job.run_at <= now),
         and_(Job.status == "running", Job.leased_until < now),
     )
-    return (
+    query = (
         select(Job)
         .where(Job.kind.in_(sorted(kinds)), due, ~queued_behind)
         .order_by(Job.run_at, Job.id)
         .limit(limit)
     )
+    return query.with_for_update(skip_locked=True, of=Job) if locked else query
 
 
 def undispatched_events() -> Select[Event]:
@@ -59,8 +65,8 @@ class JobRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def any(self, query: Select[Any]) -> bool:
-        return self.session.execute(query.limit(1)).first() is not None
+    def any(self, query: Select[Any], **params: Any) -> bool:
+        return self.session.execute(query.limit(1), params).first() is not None
 
     def pending(self, kind: str, due_by: datetime | None = None) -> bool:
         """Whether a pending job of `kind` exists (due by `due_by` when given)."""
@@ -75,28 +81,45 @@ class JobRepository:
     def claim_due(self, kinds: Collection[str], now: datetime, count: int) -> list[Job]:
         """The next `count` due jobs, locked FOR UPDATE SKIP LOCKED (PostgreSQL). Two jobs of
         one queue are never both due: the later waits behind the earlier, unfinished."""
-        locked = due_jobs(kinds, now, count).with_for_update(skip_locked=True, of=Job)
-        return list(self.session.scalars(locked))
-
-    def locked(self, job_id: str) -> Job | None:
-        return self.session.get(Job, job_id, with_for_update=True)
+        return list(
+            self.session.scalars(due_jobs(frozenset(kinds), count, locked=True), {"now": now})
+        )
 
     def renew(self, job_id: str, attempt: int, until: datetime) -> bool:
         """Extend a running job's lease while the claim `attempt` still holds it; False when
         another worker took the job over (its lease had expired)."""
-        found = self.session.execute(
-            update(Job)
-            .where(Job.id == job_id, Job.attempts == attempt, Job.status == "running")
-            .values(leased_until=until)
-        )
-        return bool(getattr(found, "rowcount", 0))
-
-    def held(self, job_id: str, attempt: int) -> Job | None:
-        """The job while the claim `attempt` still holds it, locked until the transaction ends."""
-        job = self.locked(job_id)
-        return (
-            job if job is not None and job.status == "running" and job.attempts == attempt else None
-        )
+        return self._while_held(job_id, attempt, leased_until=until)
 
     def holds(self, job_id: str, attempt: int) -> bool:
-        return self.held(job_id, attempt) is not None
+        """Whether the claim `attempt` still holds the job; its row stays locked until the
+        transaction ends, so a worker taking the job over waits for it."""
+        held = select(Job.id).where(*_held(job_id, attempt)).with_for_update()
+        return self.session.execute(held).first() is not None
+
+    def finish(
+        self,
+        job_id: str,
+        attempt: int,
+        status: str,
+        error: str | None = None,
+        run_at: datetime | None = None,
+    ) -> bool:
+        """Record how the claim `attempt` of a job ended (`done`, `failed`, or `pending` again
+        at `run_at`); False, recording nothing, when another worker took the job over."""
+        values: dict[str, Any] = {"status": status, "leased_until": None}
+        if error is not None:
+            values["last_error"] = error
+        if run_at is not None:
+            values["run_at"] = run_at
+        if status in ("done", "failed"):
+            values["finished_at"] = utcnow()
+        return self._while_held(job_id, attempt, **values)
+
+    def _while_held(self, job_id: str, attempt: int, **values: Any) -> bool:
+        found = self.session.execute(update(Job).where(*_held(job_id, attempt)).values(**values))
+        return bool(getattr(found, "rowcount", 0))
+
+
+def _held(job_id: str, attempt: int) -> tuple[ColumnElement[bool], ...]:
+    """The job, while the claim `attempt` (the fencing token, `jobs.worker`) holds it."""
+    return Job.id == job_id, Job.attempts == attempt, Job.status == "running"

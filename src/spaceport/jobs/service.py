@@ -9,7 +9,7 @@ them, and the worker is given that list (`Tasks`)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any, Final
@@ -21,26 +21,32 @@ from spaceport.events.models import Event
 from spaceport.jobs.models import Job
 from spaceport.kit import wakeup
 from spaceport.kit.db import Database, utcnow
+from spaceport.kit.ids import new_id
 
 # handler(database, settings, job): the worker passes its own settings (SMTP, delays, keys);
 # it returns None (done), or RECORDED when it has recorded its job's outcome itself
 Handler = Callable[[Database, Settings, Job], object]
 RECORDED: Final = object()  # the job's outcome committed with the handler's last transaction
 EventCallback = Callable[[Session, Event], None]
+ClaimCallback = Callable[[Session, list[Job]], None]
 
 
 @dataclass(frozen=True)
 class Tasks:
-    """What a worker runs: the handler of each job kind, and the callbacks it calls once for
+    """What a worker runs: the handler of each job kind, the callbacks it calls once for
     every committed outbox event, in the transaction that marks the event dispatched (so the
-    jobs they enqueue commit with that, COMPAT §8.1)."""
+    jobs they enqueue commit with that, COMPAT §8.1), and those it calls with the jobs of a
+    kind it claims, in the transaction that claims them."""
 
     handlers: Mapping[str, Handler]
     event_callbacks: tuple[EventCallback, ...] = ()
+    # per kind: called with the jobs of that kind a worker claims, in the claim's transaction
+    claim_callbacks: Mapping[str, ClaimCallback] = field(default_factory=dict)
 
     def __post_init__(self) -> None:  # a copy nobody can change: the table is the whole truth
         object.__setattr__(self, "handlers", MappingProxyType(dict(self.handlers)))
         object.__setattr__(self, "event_callbacks", tuple(self.event_callbacks))
+        object.__setattr__(self, "claim_callbacks", MappingProxyType(dict(self.claim_callbacks)))
 
 
 class RetryLater(Exception):  # noqa: N818 - reads as the outcome it is
@@ -73,6 +79,7 @@ def enqueue(
     earlier in the same queue has finished (done or failed)."""
     now = utcnow()
     job = Job(
+        id=new_id(),  # known without a flush: a batch of jobs is inserted at once
         kind=kind,
         payload=payload,
         organization_id=organization_id,
@@ -83,19 +90,6 @@ def enqueue(
         created_at=now,
     )
     session.add(job)
-    session.flush()
     if job.run_at <= now:
         wakeup.ring_on_commit(session)  # due now: a worker takes it once this commits
     return job
-
-
-def finish(job: Job, status: str, error: str | None = None, run_at: datetime | None = None) -> None:
-    """Record how a job's attempt ended: `done`, `failed`, or `pending` again at `run_at`."""
-    job.status = status
-    job.leased_until = None
-    if error is not None:
-        job.last_error = error
-    if run_at is not None:
-        job.run_at = run_at
-    if status in ("done", "failed"):
-        job.finished_at = utcnow()

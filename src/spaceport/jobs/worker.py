@@ -18,6 +18,7 @@ from collections.abc import Collection
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Select
 
@@ -92,7 +93,11 @@ class Worker:
                 while not stop.is_set():
                     awake.clear()
                     running = {future for future in running if not future.done()}
-                    claims = self._look(self.lanes - len(running))
+                    # with every lane busy, the events wait for the next free lane: fanned
+                    # out then in one batch, not one transaction per commit that rang
+                    claims = (
+                        self._look(self.lanes - len(running)) if len(running) < self.lanes else []
+                    )
                     for claim in claims:
                         future = lanes.submit(self.run, claim)
                         future.add_done_callback(lambda _: awake.set())
@@ -140,7 +145,7 @@ class Worker:
 
     def claim_many(self, count: int) -> list[Claim]:
         """Lease up to `count` due jobs in one short transaction."""
-        if count <= 0 or not self.kinds or not self.waiting(due_jobs(self.kinds, utcnow())):
+        if count <= 0 or not self.kinds or not self.waiting(due_jobs(self.kinds), now=utcnow()):
             return []
         with self.database.transaction() as session:
             now = utcnow()
@@ -149,14 +154,17 @@ class Worker:
                 job.status = "running"
                 job.leased_until = now + self.lease
                 job.attempts += 1
+            for kind, callback in self.tasks.claim_callbacks.items():
+                if of_kind := [job for job in jobs if job.kind == kind]:
+                    callback(session, of_kind)
             session.flush()
             return [Claim(job, job.attempts) for job in jobs]
 
-    def waiting(self, query: Select[Job] | Select[Event]) -> bool:
+    def waiting(self, query: Select[Job] | Select[Event], **params: Any) -> bool:
         """Look in a reading transaction first: an idle worker never takes the write lock
         (SQLite has one writer, DESIGN) nor row locks for nothing."""
         with self.database.transaction(write=False) as session:
-            return JobRepository(session).any(query)
+            return JobRepository(session).any(query, **params)
 
     def run(self, claim: Claim) -> None:
         """Run the claimed job outside any transaction, its lease renewed while it runs, then
@@ -183,12 +191,10 @@ class Worker:
         self, claim: Claim, status: str, error: str | None = None, run_at: datetime | None = None
     ) -> None:
         with self.database.transaction() as session:
-            job = JobRepository(session).locked(claim.job.id)
-            if job is None or job.status != "running" or job.attempts != claim.attempt:
+            found = JobRepository(session)
+            if not found.finish(claim.job.id, claim.attempt, status, error, run_at):
                 # Our lease expired and another worker took the job over: its outcome counts.
                 log.warning("job %s: lease lost, outcome %s dropped", claim.job.id, status)
-                return
-            service.finish(job, status, error, run_at)
 
 
 def wake_on(stop: threading.Event, awake: threading.Event) -> None:

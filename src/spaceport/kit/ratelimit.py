@@ -12,7 +12,7 @@ from urllib.parse import parse_qs
 
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
-from limits.strategies import SlidingWindowCounterRateLimiter
+from limits.strategies import MovingWindowRateLimiter, SlidingWindowCounterRateLimiter
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from spaceport.kit.errors import TooManyRequests, error_response
@@ -65,13 +65,14 @@ def client_key(scope: Scope) -> str:
 
 class KeyedLimits:
     """Budgets per key of one kind of attempt (a login, a reset: limited per email and per
-    address), in the same storage as the middleware (memory, or Redis shared by every process)."""
+    address), in the same storage as the middleware (memory, or Redis shared by every process).
+    Counted exactly, in a moving window (WEB §W2.2: the 11th failure within any 15 minutes is
+    refused): the middleware's sliding counter only estimates the previous window's share,
+    and lets an 11th through right after a window's boundary."""
 
     def __init__(self, limits: dict[str, str], storage_uri: str | None = None) -> None:
         self.items = {kind: parse(limit) for kind, limit in limits.items()}
-        self.limiter = SlidingWindowCounterRateLimiter(
-            storage_from_string(storage_uri or "memory://")
-        )
+        self.limiter = MovingWindowRateLimiter(storage_from_string(storage_uri or "memory://"))
 
     def hit(self, namespace: str, keys: dict[str, str]) -> None:
         """Counts one attempt against each key (`{"email": ..., "address": ...}`); raises

@@ -14,7 +14,7 @@ Services call `ClientRepository(session).find_by_email(...)`; endpoints never qu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
@@ -151,3 +151,17 @@ def repository_of(model: type[M]) -> type[Repository[M]]:
         f"{model.__name__}Repository", (Repository,), {"model": model}
     )
     return plain
+
+
+def once_per_transaction(session: Session, what: str, key: str, read: Callable[[], T]) -> T:
+    """`read()` for `key` the first time this transaction asks for `what`, then the same value
+    (a batch of events of one organization reads its flows and webhooks once)."""
+    cache: dict[str, T] = session.info.setdefault(what, {})
+    if key not in cache:
+        cache[key] = read()
+    return cache[key]
+
+
+def forget(session: Session, what: str, key: str) -> None:
+    """The transaction changed what `once_per_transaction` read: read it again next time."""
+    session.info.get(what, {}).pop(key, None)

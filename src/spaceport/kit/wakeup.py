@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 log = logging.getLogger(__name__)
 CHANNEL: Final = "spaceport_work"
 RING: Final = "spaceport.ring"  # session.info: ring once this transaction has committed
-SQLITE_LOOK_SECONDS: Final = 0.01  # how often a SQLite listener reads `data_version`
+SQLITE_LOOK_SECONDS: Final = 0.025  # how often a SQLite listener reads `data_version`
 
 
 class Bell:
@@ -106,11 +106,14 @@ class Listener:
 
     def _watch_sqlite(self) -> None:
         with self.engine.connect() as connection:
-            seen = connection.exec_driver_sql("PRAGMA data_version").scalar()
-            connection.rollback()
+            driver = connection.connection.driver_connection  # sqlite3, autocommit: no BEGIN
+            assert driver is not None
+
+            def version() -> object:
+                return driver.execute("PRAGMA data_version").fetchone()
+
+            seen = version()
             while not self.stop.wait(SQLITE_LOOK_SECONDS):
-                version = connection.exec_driver_sql("PRAGMA data_version").scalar()
-                connection.rollback()
-                if version != seen:
-                    seen = version
+                if (now := version()) != seen:
+                    seen = now
                     self.bell.ring()

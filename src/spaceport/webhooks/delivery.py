@@ -24,7 +24,7 @@ from spaceport.events.models import Event
 from spaceport.jobs.models import Job
 from spaceport.jobs.repository import JobRepository
 from spaceport.jobs.retry import retry_later
-from spaceport.jobs.service import RECORDED, GiveUp, finish
+from spaceport.jobs.service import RECORDED, GiveUp
 from spaceport.kit import outbound
 from spaceport.kit.db import Database, utcnow
 from spaceport.kit.json import dumps
@@ -185,12 +185,7 @@ def record(database: Database, delivery: Delivery, outcome: Outcome, claim: int)
                 created_at=outcome.started,
             )
         )
-        if not outcome.delivered:
-            return False
-        job = JobRepository(session).held(delivery.job_id, claim)
-        if job is not None:
-            finish(job, "done")
-        return job is not None
+        return outcome.delivered and JobRepository(session).finish(delivery.job_id, claim, "done")
 
 
 # -- deciding -----------------------------------------------------------------------------

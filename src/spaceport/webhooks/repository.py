@@ -15,11 +15,9 @@ from spaceport.webhooks.models import Webhook, WebhookDelivery
 class WebhookRepository(Repository[Webhook]):
     model = Webhook
 
-    def enabled_when(self, organization_id: str, at: datetime) -> list[Webhook]:
-        """The organization's live, enabled webhooks that existed at `at`, oldest first."""
-        stmt = self.live_in(organization_id).where(
-            Webhook.enabled.is_(True), Webhook.created_at <= at
-        )
+    def enabled_in(self, organization_id: str) -> list[Webhook]:
+        """The organization's live, enabled webhooks, oldest first."""
+        stmt = self.live_in(organization_id).where(Webhook.enabled.is_(True))
         return self.all(stmt.order_by(Webhook.created_at, Webhook.id))
 
     def event(self, uid: str) -> Event | None:

@@ -11,6 +11,7 @@ from spaceport.config import Settings
 from spaceport.events.models import Event
 from spaceport.jobs import service as jobs
 from spaceport.kit.errors import NotFound, invalid
+from spaceport.kit.repository import once_per_transaction
 from spaceport.resources import Resource, Values
 from spaceport.webhooks import sealed, targets
 from spaceport.webhooks.errors import WebhookDisabled
@@ -121,12 +122,24 @@ def enqueue_delivery(session: Session, webhook: Webhook, event_uid: str) -> None
     )
 
 
+ENABLED = "webhooks.enabled"  # session.info: an organization's enabled webhooks, read once
+
+
 def subscribers(session: Session, event: Event) -> list[Webhook]:
-    """Enabled webhooks of the event's organization that existed when it happened."""
-    if event.organization_id is None:
+    """Enabled webhooks of the event's organization that existed when it happened (the
+    organization's webhooks read once per fan-out transaction)."""
+    organization_id = event.organization_id
+    if organization_id is None:
         return []
-    rows = WebhookRepository(session).enabled_when(event.organization_id, event.created_at)
-    return [webhook for webhook in rows if matches(webhook.events, event.event)]
+    read = WebhookRepository(session).enabled_in
+    rows = once_per_transaction(
+        session, "webhooks.enabled", organization_id, lambda: read(organization_id)
+    )
+    return [
+        webhook
+        for webhook in rows
+        if webhook.created_at <= event.created_at and matches(webhook.events, event.event)
+    ]
 
 
 def fan_out(session: Session, event: Event) -> None:

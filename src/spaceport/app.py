@@ -42,7 +42,12 @@ from spaceport.kit.json import ApiResponse
 from spaceport.kit.openapi import install as install_openapi
 from spaceport.kit.ratelimit import RateLimitMiddleware
 from spaceport.kit.transaction import gate_for
-from spaceport.kit.wire import WireMiddleware, patchable_collections, static_segments
+from spaceport.kit.wire import (
+    DateMiddleware,
+    WireMiddleware,
+    patchable_collections,
+    static_segments,
+)
 from spaceport.orders.endpoints import router as orders_router
 from spaceport.organizations.endpoints import router as organizations_router
 from spaceport.pdf.endpoints import router as pdf_router
@@ -135,16 +140,20 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             session.execute(text("SELECT 1"))
         return ApiResponse({"status": "ok"})
 
-    # Outermost first: paths are normalized before the limiter and the router see them.
+    # Each one added wraps those before it: the last added is the outermost. From the outside
+    # in: the Date header (COMPAT §1.12), CORS (COMPAT §1.14: outside the wire, so its
+    # refusals carry the CORS headers too), the wire (paths normalized before the limiter and
+    # the router see them), idempotency, the rate limit.
     app.add_middleware(
         RateLimitMiddleware, limit=settings.rate_limit, storage_uri=settings.redis_url
     )
     app.add_middleware(IdempotencyMiddleware)
-    app.add_middleware(CorsMiddleware, origins=settings.cors_origins)
     app.add_middleware(
         WireMiddleware,
         words=static_segments((*ROUTERS, *web.routers())) | {"health"},
         patchable=patchable_collections(ROUTERS),
         relations=domains.relation_collections(),
     )
+    app.add_middleware(CorsMiddleware, origins=settings.cors_origins)
+    app.add_middleware(DateMiddleware)
     return app

@@ -313,3 +313,33 @@ def test_access_is_as_for_every_organization_route(
     assert api.get(f"/v1/businessPremises/{'0' * 24}").status_code == 404
     assert api.patch(f"/v1/businessPremises/{'0' * 24}", json={}).status_code == 404
     assert len(furs.premises()) == 1
+
+
+def test_a_device_takes_a_partial_update_as_every_model(
+    api: Api, certified: dict[str, Any], furs: FursServer
+) -> None:
+    """FISCAL §S6 with COMPAT §1.10: `PATCH /v1/electronicDevices/:id` (the .NET SDK's
+    PatchAttributes, its body with the device's other properties), PUT, a POST and the relation
+    route alike update `custom`; the label stays, nothing goes to FURS, an event is recorded."""
+    premise = create(api, certified["id"]).json()
+    url = f"/v1/businessPremises/{premise['id']}/electronicDevices"
+    device = api.post(url, json={"electronicDeviceId": "D1"}).json()
+    sent = len(furs.received)
+    dotnet = {"electronicDeviceId": "D1", "businessPremiseId": premise["id"], "custom": {"a": 1}}
+    patched = api.patch(f"/v1/electronicDevices/{device['id']}", json=dotnet)
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["custom"] == {"a": 1} and patched.json()["electronicDeviceId"] == "D1"
+    assert api.put(f"/v1/electronicdevices/{device['id']}", json={"custom": {"b": 2}}).json()[
+        "custom"
+    ] == {"b": 2}
+    assert api.post(f"/v1/electronicDevices/{device['id']}", data={"custom[c]": "3"}).json()[
+        "custom"
+    ] == {"c": "3"}
+    related = f"/v1/organizations/{certified['id']}/electronicDevices/{device['id']}"
+    assert api.patch(related, json={"custom": {"d": 4}}).json()["custom"] == {"d": 4}
+    assert api.get(f"/v1/electronicDevices/{device['id']}").json()["custom"] == {"d": 4}
+    assert len(furs.received) == sent
+    assert "electronicDevice/update" in events(api, certified["id"])
+    reader = readonly_member(api, certified["id"])
+    assert reader.patch(f"/v1/electronicDevices/{device['id']}", json={}).status_code == 403
+    assert api.patch(f"/v1/electronicDevices/{'0' * 24}", json={}).status_code == 404

@@ -123,3 +123,16 @@ def test_a_text_longer_than_its_column_is_a_422(api: Api, organization: dict[str
         organization["name"],
     )
     assert api.patch(url, json={"locale": "sl"}).json()["locale"] == "sl"
+
+
+def test_an_accounts_organizations_take_the_whole_filter(api: Api) -> None:
+    """COMPAT §4.6: order, skip, limit and fields as on every list; a bad filter is a 400."""
+    for name in ("Beta", "Alpha", "Gamma"):
+        api.create_organization(name=name)
+    url = f"/v1/accounts/{api.account_id}/organizations"
+    paged = {"filter[order]": "name DESC", "filter[skip]": "1", "filter[limit]": "1"}
+    assert [o["name"] for o in api.get(url, params=paged).json()] == ["Beta"]
+    kept = api.get(url, params={"filter": '{"fields": ["name"], "order": "name"}'}).json()
+    assert [sorted(o) for o in kept] == [["id", "name"]] * 3 and kept[0]["name"] == "Alpha"
+    refused = api.get(url, params={"filter[where][name][sounds]": "x"})
+    assert refused.status_code == 400 and "`sounds`" in refused.json()["error"]["message"]

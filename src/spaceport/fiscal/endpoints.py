@@ -1,5 +1,6 @@
 """Fiscalization's routes: the certificate (FISCAL §S4), business premises (FISCAL §S5.1, both
-spellings the SDKs and the reference use) and electronic devices (FISCAL §S6).
+spellings the SDKs and the reference use) and electronic devices (FISCAL §S6, updated as every
+model is: COMPAT §1.10).
 
 The premise writes that talk to FURS run no `Db`: they authorize in a short reading
 transaction, read the body, plan in another, call FURS in no transaction and outside the write
@@ -64,7 +65,9 @@ for parent in ("businesspremises", "businesspremisses"):  # FISCAL §S6: both sp
             paths=("electronicdevices",),
         ).routes
     )
-router.routes.extend(premises.devices.router(only=("get", "delete")).routes)
+# FISCAL §S6 `GET|DELETE /v1/electronicDevices/:id`; COMPAT §1.10 (which holds here too): PUT
+# and PATCH there are a partial update (`custom`), as the .NET SDK's PatchAttributes sends it.
+router.routes.extend(premises.devices.router(only=("get", "update", "delete")).routes)
 
 
 # -- phases -------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from spaceport.config import Settings
 from spaceport.connections import service as connections
 from spaceport.connections.repository import ConnectionRepository
 from spaceport.events.service import CAUSE
-from spaceport.flows import catalog, inputs, runs, shown, templates, where
+from spaceport.flows import catalog, inputs, runs, shown, templates
 from spaceport.flows.actions import Action, ActionContext, Credentials, StepError
 from spaceport.flows.formats import Formats
 from spaceport.flows.models import FlowRun
@@ -40,6 +40,7 @@ from spaceport.jobs.repository import JobRepository
 from spaceport.jobs.service import RECORDED, RetryLater
 from spaceport.kit.db import Database, utcnow
 from spaceport.kit.errors import ApiError
+from spaceport.kit.filters import memory as where
 from spaceport.kit.json import iso_datetime
 from spaceport.organizations import service as organizations
 from spaceport.organizations.models import Organization

@@ -15,7 +15,7 @@ from typing import Any, Final
 from sqlalchemy.orm import Session
 
 from spaceport.config import Settings
-from spaceport.flows import cron, runs, where
+from spaceport.flows import cron, runs
 from spaceport.flows.models import Flow
 from spaceport.flows.repository import FlowRepository
 from spaceport.jobs import service as jobs
@@ -24,6 +24,7 @@ from spaceport.jobs.repository import JobRepository
 from spaceport.kit.db import Database, Model, utcnow
 from spaceport.kit.errors import BadRequest
 from spaceport.kit.filters import compile_where
+from spaceport.kit.filters import memory as where
 from spaceport.kit.json import iso_datetime
 from spaceport.organizations.models import Organization
 

@@ -8,11 +8,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from spaceport.flows import runs, triggers, where
+from spaceport.flows import runs, triggers
 from spaceport.flows.models import Flow, FlowRun
 from spaceport.flows.schemas import TestRequest
 from spaceport.kit.db import utcnow
 from spaceport.kit.errors import invalid
+from spaceport.kit.filters import memory as where
 
 
 def instance_answer(session: Session, organization_id: str, model: str, id_: str) -> Any:

@@ -11,10 +11,11 @@ from typing import Any, Final
 from sqlalchemy.orm import Session
 
 from spaceport.events.models import Event
-from spaceport.flows import runs, schedules, where
+from spaceport.flows import runs, schedules
 from spaceport.flows.models import Flow
 from spaceport.flows.repository import FlowRepository
 from spaceport.kit.errors import ValidationFailed
+from spaceport.kit.filters import memory as where
 from spaceport.kit.repository import once_per_transaction
 from spaceport.organizations.models import Organization
 

@@ -8,8 +8,9 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from spaceport.flows import catalog, inputs, templates, triggers, where
+from spaceport.flows import catalog, inputs, templates, triggers
 from spaceport.kit.errors import ValidationFailed
+from spaceport.kit.filters import memory as where
 
 KEY: Final = re.compile(r"^[a-z][A-Za-z0-9_]*$")
 MAX_STEPS: Final = 50

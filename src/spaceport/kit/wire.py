@@ -85,9 +85,9 @@ class WireMiddleware:
     are lowercased; parameters (ids, launch codes) keep their case. COMPAT §1.10: relation
     routes reach the model's own route (for the `relations` collections), and a POST to
     `/v1/<models>/:id` is a PATCH.
-    COMPAT §1.2.1: multipart labelled as form-urlencoded is read as multipart. COMPAT §1.5 and
-    COMPAT §1.12: every answer has exactly one Date header (the .NET SDK fails without it; the
-    server is told not to add its own: `date_header=False` in `cli.serve_api`)."""
+    COMPAT §1.2.1: multipart labelled as form-urlencoded is read as multipart. Its refusals
+    (kit.bounds) are answered through `CorsMiddleware` and `DateMiddleware`, which wrap it
+    (COMPAT §1.14: a browser client reads them too)."""
 
     def __init__(
         self,
@@ -112,7 +112,7 @@ class WireMiddleware:
             return
         refused = refusal(scope)
         if refused is not None:
-            await error_response(refused)(scope, receive, with_date(send))
+            await error_response(refused)(scope, receive, send)
             return
         path = self.normalize(scope["path"])
         scope = dict(scope, path=path, raw_path=path.encode())
@@ -127,11 +127,40 @@ class WireMiddleware:
         if by_id and by_id.group(1) in self.patchable:
             scope["method"] = "PATCH"
         scope["headers"] = multipart_mislabelled(list(scope.get("headers", [])))
-        answered = with_date(send)
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
         try:
-            await self.app(scope, limited(receive), answered)
+            await self.app(scope, limited(receive), tracked)
         except bounds.PayloadTooLarge as exc:  # raised by `limited` outside any route
-            await error_response(exc)(scope, receive, answered)
+            await error_response(exc)(scope, receive, send)
+        except Exception:
+            # An unexpected error's 500 is answered here, inside CORS and the Date header
+            # (COMPAT §1.12, COMPAT §1.14), not by Starlette's outermost error middleware; it
+            # is raised on so that middleware logs it (the app's handler) and the server too.
+            if not started:
+                await error_response(ApiError("Internal Server Error"))(scope, receive, send)
+            raise
+
+
+class DateMiddleware:
+    """COMPAT §1.5 and COMPAT §1.12: every answer has exactly one Date header (the .NET SDK fails
+    without it; the server is told not to add its own: `date_header=False` in
+    `cli.serve_api`). The outermost middleware, so that a CORS preflight and the wire's
+    refusals have it too."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        await self.app(scope, receive, with_date(send))
 
 
 def with_date(send: Send) -> Send:

@@ -1,6 +1,8 @@
-"""The where language of COMPAT §4.1 evaluated on JSON values in memory: a trigger's `where` on
-the event's `data` (FLOWS §F4.1), a filter's or branch's `where` on the run's context (FLOWS
-§F5.3). The rules are those `kit.filters.where` compiles to SQL for JSON paths:
+"""The where language of COMPAT §4.1 evaluated on JSON values in memory, for what is not in
+the database: a flow trigger's `where` on the event's `data` (FLOWS §F4.1), a flow filter's or
+branch's `where` on the run's context (FLOWS §F5.3), and the static lists (countries,
+currencies) a parsed `Filter` narrows (`listed`, COMPAT §4.6). The rules are those
+`kit.filters.where` compiles to SQL for JSON paths:
 
 - a dotted key is a path (an object value holds operators: a nested path is spelled dotted);
   a number indexes a list, and a path through a list matches when any element matches
@@ -15,12 +17,13 @@ the event's `data` (FLOWS §F4.1), a filter's or branch's `where` on the run's c
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from spaceport.kit.errors import BadRequest
 from spaceport.kit.filters import regex
+from spaceport.kit.filters.parsing import Filter, bad, project
 
 COMPARISONS = frozenset({"gt", "gte", "lt", "lte"})
 REGEX_OPERATORS = frozenset({"like", "nlike", "ilike", "nilike", "regexp"})
@@ -55,7 +58,7 @@ def _check(where: Any, part: str, found: list[str]) -> None:
 
 def _check_condition(value: Mapping[str, Any], part: str, found: list[str]) -> None:
     if "near" in value:
-        found.append(f"`{part}`: `near` is not offered in flows")
+        found.append(f"`{part}`: `near` is not offered here")
     if not value:
         found.append(f"`{part}` has no condition")
     for op, arg in value.items():
@@ -217,3 +220,48 @@ def _regex(op: str, arg: Any, candidate: Any, options: Any) -> bool:
         return False
     found = re.search(regex.pattern(op, arg, options, op), candidate, re.DOTALL) is not None
     return not found if op in ("nlike", "nilike") else found
+
+
+# -- static lists (COMPAT §4.6) -------------------------------------------------------------
+def listed(
+    rows: list[dict[str, Any]], flt: Filter, properties: Collection[str]
+) -> list[dict[str, Any]]:
+    """`rows` (a list not in the database, each row with `properties`) narrowed by the one parsed
+    `Filter` as a database list is: its where (COMPAT §4.1), order (COMPAT §4.2, stable: ties
+    keep the list's order), skip and limit (COMPAT §4.5), fields (COMPAT §4.4). A malformed
+    clause or an unknown property is the 400 of COMPAT §4.6."""
+    unreadable = problems(flt.where, "where")
+    if unreadable:
+        raise bad(unreadable[0])
+    for name in _properties_of(flt.where):
+        if name not in properties:
+            raise bad(f"unknown property `{name}` in `where`")
+    found = [row for row in rows if matches(flt.where, row)]
+    for name, descending in reversed(flt.order):
+        if name not in properties:
+            raise bad(f"unknown property `{name}` in `order`")
+        found.sort(key=lambda row: _order_key(row.get(name), name), reverse=descending)
+    end = None if flt.limit is None else flt.skip + flt.limit
+    return [project(row, flt.fields) for row in found[flt.skip : end]]
+
+
+def _properties_of(where: Mapping[str, Any]) -> Iterator[str]:
+    """The top-level property each condition of `where` names (`taxes` of `taxes.rate`)."""
+    for key, value in where.items():
+        if key in ("and", "or"):
+            for sub in value:
+                yield from _properties_of(sub)
+        else:
+            yield str(key).split(".")[0]
+
+
+def _order_key(value: Any, name: str) -> tuple[int, Any]:
+    """Missing first, then numbers, then text (by code point), as `kit.filters.statements`
+    sorts; a list or an object cannot be sorted by."""
+    if value is None:
+        return (0, 0)
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return (1, value)
+    if isinstance(value, str):
+        return (2, value)
+    raise bad(f"`order` cannot sort by `{name}`")

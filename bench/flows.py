@@ -63,17 +63,25 @@ def commit_change(db: Database, organization_id: str, n: int) -> tuple[str, floa
     return event.uid, time.time()
 
 
-def work(url: str, poll: float) -> None:
-    """One `spaceport worker` process (SIGTERM stops it after its running jobs)."""
+def work(url: str, poll: float, ready: Any) -> None:
+    """One `spaceport worker` process (SIGTERM stops it after its running jobs); `ready` is
+    released once it has imported everything (spawned, it imported this module first)."""
+    ready.release()
     run_worker(settings_of(url, poll), TASKS)
 
 
 def start_workers(url: str, poll: float, count: int) -> list[Any]:
+    """`count` worker processes, returned once all are up: what is measured is their work,
+    not how long a process takes to start."""
     # spawned, as `spaceport worker` processes start: nothing of this process's state is shared
     context = multiprocessing.get_context("spawn")
-    processes = [context.Process(target=work, args=(url, poll)) for _ in range(count)]
+    ready = context.Semaphore(0)
+    processes = [context.Process(target=work, args=(url, poll, ready)) for _ in range(count)]
     for process in processes:
         process.start()
+    for _ in processes:
+        ready.acquire()
+    time.sleep(0.5)  # each has connected and made its first round
     return processes
 
 
@@ -99,24 +107,28 @@ def wait_for(db: Database, total: int, timeout: float = 600) -> None:
 
 
 def throughput(url: str, args: argparse.Namespace, workers: int) -> float:
+    """Runs per second through a backlog: from the first run's start to the last one's end."""
     db = prepare(url)
     oid = organization_with_flow(db)
-    for n in range(args.events):
-        commit_change(db, oid, n)
-    started = time.perf_counter()
     processes = start_workers(url, args.poll, workers)
+    with db.transaction() as session:  # the backlog commits at once
+        for n in range(args.events):
+            data = {"id": f"{n:024x}", "name": f"C{n}"}
+            events.record(session, "client", "create", oid, data)
     wait_for(db, args.events)
-    elapsed = time.perf_counter() - started
     stop_workers(processes)
+    with db.transaction(write=False) as session:
+        first, last = session.execute(
+            select(func.min(FlowRun.started_at), func.max(FlowRun.finished_at))
+        ).one()
     db.dispose()
-    return float(args.events / elapsed)
+    return float(args.events / (last - first).total_seconds())
 
 
 def delays(url: str, args: argparse.Namespace, workers: int) -> list[float]:
     db = prepare(url)
     oid = organization_with_flow(db)
     processes = start_workers(url, args.poll, workers)
-    time.sleep(2)  # the workers are up
     committed: dict[str, float] = {}
     count = int(args.rate * args.seconds)
     begin = time.monotonic()

@@ -43,7 +43,7 @@ def slow_job(database: Database, settings: Settings, job: Job) -> None:
         log.write(f"done {n}\n")
 
 
-TASKS = service.Tasks({**ALL.handlers, KIND: slow_job}, ALL.event_callbacks)
+TASKS = service.Tasks({**ALL.handlers, KIND: slow_job}, ALL.event_callbacks, ALL.prepared)
 
 
 def lines(path: Path) -> list[str]:

@@ -21,9 +21,10 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, NoReturn
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spaceport.config import Settings
@@ -44,6 +45,7 @@ from spaceport.kit.filters import memory as where
 from spaceport.kit.json import iso_datetime
 from spaceport.organizations import service as organizations
 from spaceport.organizations.models import Organization
+from spaceport.organizations.repository import OrganizationRepository
 
 TEST_SECONDS = 60.0  # FLOWS §F4.5: a test run is bounded by the request
 
@@ -60,6 +62,57 @@ class Ended(Exception):  # noqa: N818 - the run reached its end before its last 
 class Fence:
     job_id: str
     attempt: int
+
+
+@dataclass(frozen=True)
+class Start:
+    """What a run starts from, read when it starts (`starts`): the run as stored, and its
+    organization as the API answers it then (FLOWS §F5.2 `organization`, §F5.5 formats)."""
+
+    status: str
+    test: bool
+    organization_id: str
+    created_by: str | None
+    started_at: datetime
+    trigger: dict[str, Any]
+    steps: list[dict[str, Any]]  # the step records so far
+    definition_steps: list[Any]
+    cause: dict[str, Any]  # FLOWS §F8.6: what the events of its actions record as their cause
+    organization: dict[str, Any]
+    formats: Formats
+
+    def deadline(self, seconds: float) -> datetime:
+        """FLOWS §F8.3: `seconds` after its start (a run taken over keeps its start)."""
+        return self.started_at + timedelta(seconds=seconds)
+
+
+def starts(session: Session, run_ids: list[str]) -> dict[str, Start]:
+    """The starts of these runs (those that exist), reading each organization once."""
+    stored = select(FlowRun).where(FlowRun.id.in_(run_ids))  # as written, inserted here too
+    found = FlowRunRepository(session).all(stored.execution_options(populate_existing=True))
+    wanted = {run.organization_id for run in found}
+    read = OrganizationRepository(session).all(
+        select(Organization).where(Organization.id.in_(wanted))
+    )
+    of = {organization.id: organization for organization in read}
+    answered = dict(zip(of, organizations.answers(session, read), strict=True))
+    now = utcnow()
+    return {
+        run.id: Start(
+            status=run.status,
+            test=run.test,
+            organization_id=run.organization_id,
+            created_by=run.created_by,
+            started_at=run.started_at or now,
+            trigger=run.trigger,
+            steps=list(run.steps),
+            definition_steps=list(run.definition["steps"]),
+            cause={"flowId": run.flow_id, "runId": run.id, "depth": run.depth},
+            organization=answered.get(run.organization_id, {}),
+            formats=formats_of(of.get(run.organization_id), answered.get(run.organization_id, {})),
+        )
+        for run in found
+    }
 
 
 class Execution:
@@ -98,46 +151,25 @@ class Execution:
             raise LeaseLost()  # the run is gone
 
     # -- the run ---------------------------------------------------------------------------
-    def begin(self, seconds: float) -> list[Any] | None:
-        """Read the run; its steps, or None when it has nothing left to do. A run a job
-        executes was marked started in the transaction that claimed the job (`claimed`); a
-        test run is marked here."""
-        with self.database.transaction(write=False) as session:
-            run = session.get(FlowRun, self.run_id)
-            if run is None or run.status in runs.FINISHED:
-                return None
-            now = utcnow()
-            started = run.started_at or now
-            left = (started + timedelta(seconds=seconds) - now).total_seconds()
-            self.deadline = time.monotonic() + left
-            self.test, self.organization_id = run.test, run.organization_id
-            self.account_id = run.created_by
-            self.cause = {"flowId": run.flow_id, "runId": run.id, "depth": run.depth}
-            for record in run.steps:
-                self.records[record["key"]] = dict(record)
-                self.order.append(record["key"])
-            organization = session.get(Organization, run.organization_id)
-            answered = organizations.answer(session, organization) if organization else {}
-            self.formats = formats_of(organization, answered)
-            self.context = {
-                "trigger": run.trigger,
-                "steps": self.outputs,
-                "organization": answered,
-                "now": iso_datetime(started),
-            }
-            queued, steps = run.status == "queued", run.definition["steps"]
-        if queued:
-            with self.writing() as session:
-                FlowRunRepository(session).write(self.run_id, status="running", started_at=now)
-        return list(steps)
-
-    def execute(self, seconds: float) -> object:
-        """Run the steps; `jobs.RECORDED` once the end of the run has marked its job done."""
-        steps = self.begin(seconds)
-        if steps is None:
+    def execute(self, start: Start | None, seconds: float) -> object:
+        """Run the steps from `start` (None: the run is gone); `jobs.RECORDED` once the end of
+        the run has marked its job done."""
+        if start is None or start.status in runs.FINISHED:
             return None
+        self.deadline = time.monotonic() + (start.deadline(seconds) - utcnow()).total_seconds()
+        self.test, self.organization_id = start.test, start.organization_id
+        self.account_id, self.cause, self.formats = start.created_by, start.cause, start.formats
+        for record in start.steps:
+            self.records[record["key"]] = dict(record)
+            self.order.append(record["key"])
+        self.context = {
+            "trigger": start.trigger,
+            "steps": self.outputs,
+            "organization": start.organization,
+            "now": iso_datetime(start.started_at),
+        }
         try:
-            self.walk(steps)
+            self.walk(start.definition_steps)
             self.end("succeeded")
         except Ended:
             return RECORDED if self.fence else None
@@ -348,10 +380,14 @@ def formats_of(organization: Organization | None, answered: Mapping[str, Any]) -
     )
 
 
-def claimed(session: Session, jobs: list[Job]) -> None:
-    """The claim callback of `flow.run` jobs: their runs start in the transaction that claims
-    them (FLOWS §F8.2: the start is the claim, no transaction later)."""
-    FlowRunRepository(session).mark_started([job.payload["runId"] for job in jobs], utcnow())
+def claimed(session: Session, jobs: list[Job]) -> dict[str, Start | None]:
+    """`Prepared.prepare` of `flow.run` jobs: their runs start in the transaction that claims
+    them (FLOWS §F8.2: the start is the claim), and what they start from is read there, by
+    job id."""
+    run_ids = [job.payload["runId"] for job in jobs]
+    FlowRunRepository(session).mark_started(run_ids, utcnow())
+    found = starts(session, run_ids)
+    return {job.id: found.get(job.payload["runId"]) for job in jobs}
 
 
 def _fenced(fence: Fence) -> tuple[str, int]:
@@ -367,17 +403,20 @@ def run_coroutine(coroutine: Any) -> Any:
     return asyncio.run(coroutine)
 
 
-def execute(database: Database, settings: Settings, job: Job) -> object:
-    """The handler of `flow.run` jobs ({runId})."""
+def execute(database: Database, settings: Settings, job: Job, start: Start | None) -> object:
+    """The handler of `flow.run` jobs ({runId}), from the start read when they were claimed."""
     fence = Fence(job.id, job.attempts)
     execution = Execution(database, settings, job.payload["runId"], fence)
     try:
-        return execution.execute(settings.flow_run_timeout_seconds)
+        return execution.execute(start, settings.flow_run_timeout_seconds)
     except LeaseLost:
         return None
 
 
 def execute_test(database: Database, settings: Settings, run_id: str) -> None:
-    """FLOWS §F4.5: in the request, one attempt per step, at most 60 s."""
+    """FLOWS §F4.5: in the request, one attempt per step, at most 60 s; the run was created
+    running (`runs.start`)."""
     seconds = min(TEST_SECONDS, settings.flow_run_timeout_seconds)
-    Execution(database, settings, run_id, None).execute(seconds)
+    with database.transaction(write=False) as session:
+        start = starts(session, [run_id]).get(run_id)
+    Execution(database, settings, run_id, None).execute(start, seconds)

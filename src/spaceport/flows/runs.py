@@ -50,16 +50,19 @@ def start(
     test: bool = False,
     retry_of: FlowRun | None = None,
 ) -> FlowRun:
-    """A queued run of the flow as it is now, and (but for a test run, which the request
-    executes itself) the job that executes it, both in the caller's transaction. Nothing is
+    """A queued run of the flow as it is now and the job that executes it, both in the
+    caller's transaction; a test run is running from its creation, without a job (the
+    request executes it, FLOWS §F4.5). Nothing is
     flushed: a batch of runs is inserted at once. A `key` must be new (`start_once` otherwise):
     the database refuses a second run of one key (FLOWS §F8.1)."""
     definition = {"trigger": flow.trigger, "steps": flow.steps}
+    now = utcnow()
     run = FlowRun(
         id=new_id(),
         flow_id=flow.id,
         organization_id=flow.organization_id,
-        status="queued",
+        status="running" if test else "queued",
+        started_at=now if test else None,
         test=test,
         trigger=trigger,
         steps=[pending(step) for step in walk(flow.steps)],
@@ -68,7 +71,7 @@ def start(
         created_by=flow.created_by,
         depth=retry_of.depth if retry_of else depth,
         retry_of=retry_of.id if retry_of else None,
-        created_at=utcnow(),
+        created_at=now,
     )
     session.add(run)
     if not test:

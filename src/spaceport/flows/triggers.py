@@ -146,7 +146,12 @@ def fan_out(session: Session, event: Event) -> None:
     locked, in the transaction that marks it dispatched."""
     if event.organization_id is None or event.event.partition("/")[0].lower() in SILENT_MODELS:
         return
-    organization = session.get(Organization, event.organization_id)
+    organization = once_per_transaction(  # held: the next event's read needs no query
+        session,
+        "flows.organization",
+        event.organization_id,
+        lambda: session.get(Organization, event.organization_id),
+    )
     if organization is None or not organization.active:  # FLOWS §F3.4
         return
     depth = int((event.cause or {}).get("depth", 0)) + 1

@@ -78,12 +78,27 @@ class JobRepository:
     def undispatched_locked(self) -> list[Event]:
         return list(self.session.scalars(undispatched_events().with_for_update()))
 
-    def claim_due(self, kinds: Collection[str], now: datetime, count: int) -> list[Job]:
-        """The next `count` due jobs, locked FOR UPDATE SKIP LOCKED (PostgreSQL). Two jobs of
-        one queue are never both due: the later waits behind the earlier, unfinished."""
-        return list(
-            self.session.scalars(due_jobs(frozenset(kinds), count, locked=True), {"now": now})
+    def claim_due(
+        self, kinds: Collection[str], now: datetime, count: int, leased_until: datetime
+    ) -> list[Job]:
+        """Lease the next `count` due jobs until `leased_until`, each claim counted in its
+        `attempts`: locked FOR UPDATE SKIP LOCKED (PostgreSQL), then set `running` in one
+        UPDATE. Two jobs of one queue are never both due: the later waits behind the earlier,
+        unfinished. The jobs answered are detached copies as the UPDATE left them."""
+        due = due_jobs(frozenset(kinds), count, locked=True)
+        jobs = list(self.session.scalars(due, {"now": now}))
+        if not jobs:
+            return []
+        self.session.execute(
+            update(Job)
+            .where(Job.id.in_([job.id for job in jobs]))
+            .values(status="running", leased_until=leased_until, attempts=Job.attempts + 1)
+            .execution_options(synchronize_session=False)
         )
+        for job in jobs:  # the row as the UPDATE wrote it (it is locked: nobody else writes)
+            self.session.expunge(job)
+            job.status, job.leased_until, job.attempts = "running", leased_until, job.attempts + 1
+        return jobs
 
     def renew(self, job_id: str, attempt: int, until: datetime) -> bool:
         """Extend a running job's lease while the claim `attempt` still holds it; False when

@@ -28,25 +28,39 @@ from spaceport.kit.ids import new_id
 Handler = Callable[[Database, Settings, Job], object]
 RECORDED: Final = object()  # the job's outcome committed with the handler's last transaction
 EventCallback = Callable[[Session, Event], None]
-ClaimCallback = Callable[[Session, list[Job]], None]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A job kind whose handler starts in the transaction that claims its jobs: `prepare`
+    (session, the claimed jobs of the kind) reads and writes what they start from, answering
+    it by job id; `run(database, settings, job, prepared)` is then the handler, given its
+    job's part (one transaction per batch of claims instead of one per job)."""
+
+    prepare: Callable[[Session, list[Job]], Mapping[str, Any]]
+    run: Callable[[Database, Settings, Job, Any], object]
 
 
 @dataclass(frozen=True)
 class Tasks:
-    """What a worker runs: the handler of each job kind, the callbacks it calls once for
-    every committed outbox event, in the transaction that marks the event dispatched (so the
-    jobs they enqueue commit with that, COMPAT §8.1), and those it calls with the jobs of a
-    kind it claims, in the transaction that claims them."""
+    """What a worker runs: the handler of each job kind (or its `Prepared` pair), and the
+    callbacks it calls once for every committed outbox event, in the transaction that marks
+    the event dispatched (so the jobs they enqueue commit with that, COMPAT §8.1)."""
 
     handlers: Mapping[str, Handler]
     event_callbacks: tuple[EventCallback, ...] = ()
-    # per kind: called with the jobs of that kind a worker claims, in the claim's transaction
-    claim_callbacks: Mapping[str, ClaimCallback] = field(default_factory=dict)
+    prepared: Mapping[str, Prepared] = field(default_factory=dict)
 
     def __post_init__(self) -> None:  # a copy nobody can change: the table is the whole truth
+        if both := set(self.handlers) & set(self.prepared):
+            raise ValueError(f"job kinds with two handlers: {sorted(both)}")
         object.__setattr__(self, "handlers", MappingProxyType(dict(self.handlers)))
         object.__setattr__(self, "event_callbacks", tuple(self.event_callbacks))
-        object.__setattr__(self, "claim_callbacks", MappingProxyType(dict(self.claim_callbacks)))
+        object.__setattr__(self, "prepared", MappingProxyType(dict(self.prepared)))
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(self.handlers) | frozenset(self.prepared)
 
 
 class RetryLater(Exception):  # noqa: N818 - reads as the outcome it is

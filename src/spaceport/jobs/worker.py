@@ -20,10 +20,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy.orm import Session
 
 from spaceport.config import Settings
-from spaceport.events.models import Event
 from spaceport.jobs import service
 from spaceport.jobs.leases import Leases
 from spaceport.jobs.models import Job
@@ -39,6 +38,7 @@ JOBS_PER_ROUND = 100  # run_once returns after this many, so a busy queue never 
 class Claim:
     job: Job
     attempt: int  # the fencing token: the outcome counts only if the lease is still ours
+    prepared: Any = None  # what its kind's `Prepared.prepare` read for it in the claim
 
 
 class Worker:
@@ -60,8 +60,8 @@ class Worker:
         self.lease = timedelta(seconds=lease_seconds)
         self.lanes = max(1, settings.worker_concurrency)
         self.leases = Leases(database, self.lease)
-        self.kinds = frozenset(tasks.handlers if kinds is None else kinds)
-        if unknown := self.kinds - set(tasks.handlers):
+        self.kinds = tasks.kinds if kinds is None else frozenset(kinds)
+        if unknown := self.kinds - tasks.kinds:
             raise ValueError(f"no handler for job kinds {sorted(unknown)}")
 
     # --- the loop -----------------------------------------------------------------------------
@@ -72,8 +72,7 @@ class Worker:
         ran = 0
         with ThreadPoolExecutor(self.lanes, "lane") as lanes, self.leases.renewing():
             while ran < JOBS_PER_ROUND:
-                self.fan_out_all()
-                claims = self.claim_many(min(self.lanes, JOBS_PER_ROUND - ran))
+                claims = self.round(min(self.lanes, JOBS_PER_ROUND - ran))
                 if not claims:
                     break
                 list(lanes.map(self.run, claims))
@@ -95,9 +94,8 @@ class Worker:
                     running = {future for future in running if not future.done()}
                     # with every lane busy, the events wait for the next free lane: fanned
                     # out then in one batch, not one transaction per commit that rang
-                    claims = (
-                        self._look(self.lanes - len(running)) if len(running) < self.lanes else []
-                    )
+                    free = self.lanes - len(running)
+                    claims = self._look(free) if free else []
                     for claim in claims:
                         future = lanes.submit(self.run, claim)
                         future.add_done_callback(lambda _: awake.set())
@@ -109,62 +107,73 @@ class Worker:
             listener.join()
 
     def _look(self, free: int) -> list[Claim]:
-        """Fan out, then claim as many due jobs as lanes are free."""
         try:
-            self.fan_out_all()
-            return self.claim_many(free)
+            return self.round(free)
         except Exception:  # the database went away: log, wait for the poll, try again
             log.exception("worker round failed")
             return []
 
+    def round(self, free: int) -> list[Claim]:
+        """Fan out the committed events and claim up to `free` due jobs (those the events
+        just added among them), in one transaction while the events come in batches under
+        `EVENT_BATCH`."""
+        while True:
+            if not self.waiting(free):
+                return []
+            with self.database.transaction() as session:
+                fanned = self._fan_out(session)
+                claims = self._claim(session, free)
+            if fanned < EVENT_BATCH or claims:
+                return claims
+
     # --- the outbox ---------------------------------------------------------------------------
 
-    def fan_out_all(self) -> None:
-        while self.fan_out() == EVENT_BATCH:
-            pass
-
     def fan_out(self) -> int:
+        """Fan out one batch of committed events, in a transaction of its own."""
+        with self.database.transaction() as session:
+            return self._fan_out(session)
+
+    def _fan_out(self, session: Session) -> int:
         """Hand a batch of undispatched events to the event callbacks and mark them
         dispatched in the same transaction: each event is fanned out exactly once (COMPAT §8.1)."""
-        if not self.waiting(undispatched_events()):
-            return 0
-        with self.database.transaction() as session:
-            events = JobRepository(session).undispatched_locked()
-            for event in events:
-                for callback in self.tasks.event_callbacks:
-                    callback(session, event)
-                event.dispatched = True
+        events = JobRepository(session).undispatched_locked()
+        for event in events:
+            for callback in self.tasks.event_callbacks:
+                callback(session, event)
+            event.dispatched = True
         return len(events)
 
     # --- jobs ---------------------------------------------------------------------------------
 
     def claim(self) -> Claim | None:
         """Lease the next due job, in a short transaction of its own."""
-        claims = self.claim_many(1)
+        with self.database.transaction() as session:
+            claims = self._claim(session, 1)
         return claims[0] if claims else None
 
-    def claim_many(self, count: int) -> list[Claim]:
-        """Lease up to `count` due jobs in one short transaction."""
-        if count <= 0 or not self.kinds or not self.waiting(due_jobs(self.kinds), now=utcnow()):
+    def _claim(self, session: Session, count: int) -> list[Claim]:
+        """Lease up to `count` due jobs; each prepared kind prepares its jobs here."""
+        if count <= 0 or not self.kinds:
             return []
-        with self.database.transaction() as session:
-            now = utcnow()
-            jobs = JobRepository(session).claim_due(self.kinds, now, count)
-            for job in jobs:
-                job.status = "running"
-                job.leased_until = now + self.lease
-                job.attempts += 1
-            for kind, callback in self.tasks.claim_callbacks.items():
-                if of_kind := [job for job in jobs if job.kind == kind]:
-                    callback(session, of_kind)
-            session.flush()
-            return [Claim(job, job.attempts) for job in jobs]
+        now = utcnow()
+        jobs = JobRepository(session).claim_due(self.kinds, now, count, now + self.lease)
+        prepared: dict[str, Any] = {}
+        for kind, of_kind in self.tasks.prepared.items():
+            if claimed := [job for job in jobs if job.kind == kind]:
+                prepared.update(of_kind.prepare(session, claimed))
+        return [Claim(job, job.attempts, prepared.get(job.id)) for job in jobs]
 
-    def waiting(self, query: Select[Job] | Select[Event], **params: Any) -> bool:
-        """Look in a reading transaction first: an idle worker never takes the write lock
-        (SQLite has one writer, DESIGN) nor row locks for nothing."""
+    def waiting(self, free: int) -> bool:
+        """On SQLite, look in a reading transaction first: an idle worker never takes the
+        write lock (one writer, DESIGN). PostgreSQL claims with SKIP LOCKED, which locks
+        nothing when nothing is due: the claim's transaction is the look."""
+        if self.database.dialect != "sqlite":
+            return True
         with self.database.transaction(write=False) as session:
-            return JobRepository(session).any(query, **params)
+            found = JobRepository(session)
+            if found.any(undispatched_events()):
+                return True
+            return bool(free and self.kinds and found.any(due_jobs(self.kinds), now=utcnow()))
 
     def run(self, claim: Claim) -> None:
         """Run the claimed job outside any transaction, its lease renewed while it runs, then
@@ -172,7 +181,10 @@ class Worker:
         job = claim.job
         self.leases.hold(job.id, claim.attempt)
         try:
-            outcome = self.tasks.handlers[job.kind](self.database, self.settings, job)
+            if prepared := self.tasks.prepared.get(job.kind):
+                outcome = prepared.run(self.database, self.settings, job, claim.prepared)
+            else:
+                outcome = self.tasks.handlers[job.kind](self.database, self.settings, job)
         except service.RetryLater as later:
             run_at = utcnow() + timedelta(seconds=float(later.delay_seconds))
             self.record(claim, "pending", later.error, run_at)

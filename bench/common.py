@@ -3,6 +3,7 @@ database), the API served on loopback, a signed-up account, and percentiles."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import socket
 import statistics
@@ -14,6 +15,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
@@ -27,6 +29,38 @@ from spaceport.kit.db import Database
 
 UNLIMITED = "1000000/second"
 BENCH_SECRET_KEY = "bench-secret-key-of-at-least-32-bytes-for-sealing"
+
+
+def work(settings: Settings, ready: Any) -> None:
+    """One `spaceport worker` process (SIGTERM stops it after its running jobs); `ready` is
+    released once it has imported everything (spawned, it imported the benchmark first)."""
+    from spaceport.background import TASKS
+    from spaceport.cli import run_worker
+
+    ready.release()
+    run_worker(settings, TASKS)
+
+
+def start_workers(settings: Settings, count: int) -> list[Any]:
+    """`count` worker processes, returned once all are up: what is measured is their work,
+    not how long a process takes to start."""
+    # spawned, as `spaceport worker` processes start: nothing of this process's state is shared
+    context = multiprocessing.get_context("spawn")
+    ready = context.Semaphore(0)
+    processes = [context.Process(target=work, args=(settings, ready)) for _ in range(count)]
+    for process in processes:
+        process.start()
+    for _ in processes:
+        ready.acquire()
+    time.sleep(0.5)  # each has connected and made its first round
+    return processes
+
+
+def stop_workers(processes: list[Any]) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join()
 
 
 def prepare(url: str) -> Database:

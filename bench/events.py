@@ -1,5 +1,6 @@
 """Webhook deliveries (COMPAT §8.2) from the outbox to a local receiver: deliveries per second
-with 1, 2 and 4 worker threads, and the delay from the commit of a change to its delivery.
+with 1, 2 and 4 worker processes (`spaceport worker`, each with its lanes), and the delay from
+the commit of a change to its delivery.
 
     uv run python bench/events.py                     # SQLite
     uv run python bench/events.py --postgres postgresql+psycopg://postgres@127.0.0.1/postgres
@@ -7,7 +8,7 @@ with 1, 2 and 4 worker threads, and the delay from the commit of a change to its
 The receiver is a separate process (http.server, 200 to everything) so that it doesn't share
 the workers' interpreter. Throughput: `--events` committed changes fanned out to `--webhooks`
 webhooks (each a queue of its own: one webhook's deliveries go out one at a time, in order),
-then worker threads start and the clock runs until the receiver has every delivery. Delay:
+then, once the workers are up, the clock runs until the receiver has every delivery. Delay:
 one change committed every `--interval` seconds (well below what one worker delivers, so no
 backlog builds up) while one worker polls every `--poll` seconds (the server's default is 1 s:
 the delay is then mostly the wait for the next poll).
@@ -20,18 +21,22 @@ import multiprocessing
 import os
 import statistics
 import tempfile
-import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from common import BENCH_SECRET_KEY, fresh_database, percentile, prepare
+from common import (
+    BENCH_SECRET_KEY,
+    fresh_database,
+    percentile,
+    prepare,
+    start_workers,
+    stop_workers,
+)
 
-from spaceport.background import TASKS
 from spaceport.config import Settings
 from spaceport.events import service as events
-from spaceport.jobs.worker import Worker
 from spaceport.kit.db import Base, Database
 from spaceport.models import import_all_models
 from spaceport.webhooks.models import Webhook
@@ -103,19 +108,6 @@ def commit_change(db: Database, organization_id: str, n: int) -> tuple[str, floa
     return event.uid, time.time()
 
 
-def start_workers(
-    db: Database, settings: Settings, count: int
-) -> tuple[threading.Event, list[threading.Thread]]:
-    stop = threading.Event()
-    threads = [
-        threading.Thread(target=Worker(db, settings, TASKS).run_forever, args=(stop,), daemon=True)
-        for _ in range(count)
-    ]
-    for thread in threads:
-        thread.start()
-    return stop, threads
-
-
 def wait_for(log: Path, total: int, timeout: float = 600) -> None:
     deadline = time.monotonic() + timeout
     while delivered_count(log) < total:
@@ -125,35 +117,31 @@ def wait_for(log: Path, total: int, timeout: float = 600) -> None:
 
 
 # -- the measures -----------------------------------------------------------------------------
-def throughput(db: Database, settings: Settings, args: argparse.Namespace, threads: int) -> float:
+def throughput(db: Database, settings: Settings, args: argparse.Namespace, workers: int) -> float:
     with tempfile.TemporaryDirectory() as scratch, Receiver(Path(scratch) / "log") as (url, log):
         oid = organization_with_webhooks(db, url, args.webhooks, settings.secret_key)
         for n in range(args.events):
             commit_change(db, oid, n)
         total: int = args.events * args.webhooks
+        processes = start_workers(settings, workers)
         started = time.perf_counter()
-        stop, workers = start_workers(db, settings, threads)
         wait_for(log, total)
         elapsed = time.perf_counter() - started
-        stop.set()
-        for worker in workers:
-            worker.join()
+        stop_workers(processes)
         return total / elapsed
 
 
 def delay(db: Database, settings: Settings, args: argparse.Namespace) -> list[float]:
     with tempfile.TemporaryDirectory() as scratch, Receiver(Path(scratch) / "log") as (url, log):
         oid = organization_with_webhooks(db, url, 1, settings.secret_key)
-        stop, workers = start_workers(db, settings, 1)
+        processes = start_workers(settings, 1)
         committed = {}
         for n in range(args.samples):
             uid, at = commit_change(db, oid, n)
             committed[uid] = at
             time.sleep(args.interval)
         wait_for(log, args.samples)
-        stop.set()
-        for worker in workers:
-            worker.join()
+        stop_workers(processes)
         arrivals = received(log)
         return [(arrivals[uid] - at) * 1000 for uid, at in committed.items()]
 
@@ -187,14 +175,14 @@ def main() -> None:
     args = parser.parse_args()
     engine = "PostgreSQL" if args.postgres else "SQLite"
     print(f"Webhook deliveries to a local receiver, {engine}")
-    for threads in (1, 2, 4):
+    for workers in (1, 2, 4):
         with tempfile.TemporaryDirectory() as directory:
             with fresh_database(args.postgres, Path(directory)) as url:
                 db, settings = setup(url, args.poll)
-                rate = throughput(db, settings, args, threads)
+                rate = throughput(db, settings, args, workers)
                 db.dispose()
         total = args.events * args.webhooks
-        print(f"  {threads} worker thread(s): {rate:8.1f} deliveries/s ({total} deliveries)")
+        print(f"  {workers} worker(s): {rate:8.1f} deliveries/s ({total} deliveries)")
     with tempfile.TemporaryDirectory() as directory:
         with fresh_database(args.postgres, Path(directory)) as url:
             db, settings = setup(url, args.poll)

@@ -12,18 +12,21 @@ the engine itself: fan-out from the outbox, claiming, leases, the step's record 
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import statistics
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
-from common import BENCH_SECRET_KEY, fresh_database, percentile, prepare
+from common import (
+    BENCH_SECRET_KEY,
+    fresh_database,
+    percentile,
+    prepare,
+    start_workers,
+    stop_workers,
+)
 from sqlalchemy import func, select
 
-from spaceport.background import TASKS
-from spaceport.cli import run_worker
 from spaceport.config import Settings
 from spaceport.events import service as events
 from spaceport.flows.models import Flow, FlowRun
@@ -63,35 +66,6 @@ def commit_change(db: Database, organization_id: str, n: int) -> tuple[str, floa
     return event.uid, time.time()
 
 
-def work(url: str, poll: float, ready: Any) -> None:
-    """One `spaceport worker` process (SIGTERM stops it after its running jobs); `ready` is
-    released once it has imported everything (spawned, it imported this module first)."""
-    ready.release()
-    run_worker(settings_of(url, poll), TASKS)
-
-
-def start_workers(url: str, poll: float, count: int) -> list[Any]:
-    """`count` worker processes, returned once all are up: what is measured is their work,
-    not how long a process takes to start."""
-    # spawned, as `spaceport worker` processes start: nothing of this process's state is shared
-    context = multiprocessing.get_context("spawn")
-    ready = context.Semaphore(0)
-    processes = [context.Process(target=work, args=(url, poll, ready)) for _ in range(count)]
-    for process in processes:
-        process.start()
-    for _ in processes:
-        ready.acquire()
-    time.sleep(0.5)  # each has connected and made its first round
-    return processes
-
-
-def stop_workers(processes: list[Any]) -> None:
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        process.join()
-
-
 def finished(db: Database) -> int:
     with db.transaction(write=False) as session:
         done = select(func.count()).where(FlowRun.status.in_(("succeeded", "filtered")))
@@ -110,7 +84,7 @@ def throughput(url: str, args: argparse.Namespace, workers: int) -> float:
     """Runs per second through a backlog: from the first run's start to the last one's end."""
     db = prepare(url)
     oid = organization_with_flow(db)
-    processes = start_workers(url, args.poll, workers)
+    processes = start_workers(settings_of(url, args.poll), workers)
     with db.transaction() as session:  # the backlog commits at once
         for n in range(args.events):
             data = {"id": f"{n:024x}", "name": f"C{n}"}
@@ -128,7 +102,7 @@ def throughput(url: str, args: argparse.Namespace, workers: int) -> float:
 def delays(url: str, args: argparse.Namespace, workers: int) -> list[float]:
     db = prepare(url)
     oid = organization_with_flow(db)
-    processes = start_workers(url, args.poll, workers)
+    processes = start_workers(settings_of(url, args.poll), workers)
     committed: dict[str, float] = {}
     count = int(args.rate * args.seconds)
     begin = time.monotonic()

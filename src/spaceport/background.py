@@ -24,7 +24,6 @@ from spaceport.webhooks import service as webhooks
 TASKS = Tasks(
     handlers={
         resets.RESET: resets.issue,  # COMPAT §3.4: mail a reset code, if the email is known
-        webhooks.DELIVER: delivery.deliver,  # COMPAT §8.2: one event to one webhook
         sending.SEND: sending.send_document,  # reference "Send a Document in Email"
         recurrences.TICK: recurrence_tasks.tick,  # create the due iterations
         recurrences.NOTIFY: recurrence_tasks.notify,  # tell the creator a copy was made
@@ -38,5 +37,7 @@ TASKS = Tasks(
     prepared={
         # FLOWS §F8: execute a flow run; FLOWS §F8.2: it starts in the claim's transaction
         flow_runs.RUN: Prepared(flow_engine.claimed, flow_engine.execute),
+        # COMPAT §8.2: one event to one webhook, what it sends read in the claim
+        webhooks.DELIVER: Prepared(delivery.prepare, delivery.deliver),
     },
 )

@@ -358,3 +358,36 @@ def test_the_tasks_a_worker_runs_cannot_change_behind_its_back(recorder: Recorde
     assert set(tasks.handlers) == {recorder.kind}
     with pytest.raises(TypeError):
         tasks.handlers["test.added-later"] = recorder  # type: ignore[index]
+
+
+def test_a_prepared_kind_is_prepared_in_the_claim_and_run_with_what_was_read(
+    database: Database, settings: Settings
+) -> None:
+    """`Tasks.prepared`: `prepare` gets the batch of claimed jobs of its kind inside the claim's
+    transaction (they are already running there), and each job's `run` gets its part."""
+    kind = f"test.{uuid.uuid4().hex[:12]}"
+    seen_in_claim: list[tuple[str, str]] = []
+    ran: list[tuple[str, Any]] = []
+
+    def prepare(session: Session, jobs: list[Job]) -> dict[str, Any]:
+        ids = [job.id for job in jobs]
+        stored = session.execute(select(Job.id, Job.status).where(Job.id.in_(ids))).all()
+        seen_in_claim.extend((row.id, row.status) for row in stored)
+        return {job.id: job.payload["n"] * 10 for job in jobs if job.payload["n"] != 2}
+
+    def run(database: Database, settings: Settings, job: Job, prepared: Any) -> None:
+        ran.append((job.id, prepared))
+
+    tasks = service.Tasks({}, prepared={kind: service.Prepared(prepare, run)})
+    ids = [enqueue(database, kind, n=n) for n in range(3)]
+    worker = Worker(database, settings, tasks)
+    assert worker.run_once() == 3
+    assert sorted(seen_in_claim) == sorted((job_id, "running") for job_id in ids)
+    assert sorted(ran) == sorted(zip(ids, [0, 10, None], strict=True))
+    assert {job_of(database, job_id).status for job_id in ids} == {"done"}
+
+
+def test_a_kind_cannot_have_a_handler_and_be_prepared(recorder: Recorder) -> None:
+    prepared = service.Prepared(lambda session, jobs: {}, lambda *_: None)
+    with pytest.raises(ValueError, match="two handlers"):
+        service.Tasks({recorder.kind: recorder}, prepared={recorder.kind: prepared})

@@ -13,9 +13,11 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
+from spaceport.background import TASKS
 from spaceport.config import Settings
+from spaceport.events.models import Event
 from spaceport.jobs.models import Job
 from spaceport.jobs.worker import Worker
 from spaceport.kit.db import Database
@@ -177,3 +179,40 @@ def test_a_target_that_turned_private_is_refused_at_delivery(
     assert receiver.requests == []
     attempts = api.get(f"/v1/webhooks/{hook['id']}/deliveries").json()
     assert attempts and all("loopback, private" in a["error"] for a in attempts)
+
+
+def failed_jobs(database: Database, webhook_id: str) -> list[str | None]:
+    with database.transaction(write=False) as session:
+        queued = select(Job).where(Job.queue == f"webhook:{webhook_id}", Job.status == "failed")
+        return [job.last_error for job in session.scalars(queued)]
+
+
+def test_a_delivery_whose_event_is_gone_fails_at_once(
+    api: Api, organization: dict[str, Any], receiver: Receiver, worker: Worker, database: Database
+) -> None:
+    """What a delivery sends is read when its job is claimed (`delivery.prepare`)."""
+    hook = create_hook(api, organization["id"], receiver.url(), "client/create")
+    create_client(api, organization["id"], "Forgotten")
+    worker.fan_out()
+    with database.transaction() as session:
+        session.execute(delete(Event).where(Event.organization_id == organization["id"]))
+    settle(worker, database, hook["id"])
+    assert receiver.requests == []
+    [error] = failed_jobs(database, hook["id"])
+    assert error and "no longer exists" in error
+
+
+def test_a_delivery_whose_secret_cannot_be_read_fails_at_once(
+    api: Api,
+    organization: dict[str, Any],
+    receiver: Receiver,
+    database: Database,
+    hook_settings: Settings,
+) -> None:
+    hook = create_hook(api, organization["id"], receiver.url(), "client/create")
+    create_client(api, organization["id"], "Sealed away")
+    other_key = hook_settings.model_copy(update={"secret_key": "another-key-" + "k" * 40})
+    settle(Worker(database, other_key, TASKS, kinds={"webhook.deliver"}), database, hook["id"])
+    assert receiver.requests == []
+    [error] = failed_jobs(database, hook["id"])
+    assert error and "SPACEPORT_SECRET_KEY changed" in error

@@ -29,7 +29,7 @@ from spaceport.kit import outbound
 from spaceport.kit.db import Database, utcnow
 from spaceport.kit.json import dumps
 from spaceport.webhooks import sealed, targets
-from spaceport.webhooks.models import Webhook, WebhookDelivery
+from spaceport.webhooks.models import WebhookDelivery
 from spaceport.webhooks.repository import WebhookRepository
 
 TIMEOUT_SECONDS = 10.0  # COMPAT §8.2: a receiver slower than this counts as failed
@@ -67,7 +67,7 @@ class Delivery:
     webhook_id: str
     organization_id: str
     url: str
-    secret: str
+    sealed_secret: str  # unsealed for the attempt only (`secret_of`)
     event: str
     event_uid: str
     body: bytes
@@ -100,45 +100,45 @@ def event_body(event: Event) -> bytes:
     )
 
 
-def secret_of(webhook: Webhook, settings: Settings) -> str:
+def secret_of(delivery: Delivery, settings: Settings) -> str:
     try:
-        return sealed.unseal(webhook.secret, settings.secret_key)
+        return sealed.unseal(delivery.sealed_secret, settings.secret_key)
     except InvalidToken as exc:
         raise GiveUp("the webhook's secret can't be read: SPACEPORT_SECRET_KEY changed") from exc
 
 
-def earlier_attempts(session: Session, job_id: str) -> tuple[int, datetime | None]:
-    """How many attempts this job recorded, and when the first one started."""
-    return WebhookRepository(session).earlier_attempts(job_id)
-
-
-def load(database: Database, settings: Settings, job: Job) -> Delivery | None:
-    """What to send, or None when the webhook is gone or disabled (nothing to do)."""
-    with database.transaction(write=False) as session:
-        found_in = WebhookRepository(session)
-        webhook = found_in.get(job.payload["webhookId"])
+def prepare(session: Session, jobs: list[Job]) -> dict[str, Delivery | GiveUp | None]:
+    """`Prepared.prepare` of "webhook.deliver" jobs: what each one sends, read in the
+    transaction that claims them (a batch reads its webhooks, events and earlier attempts in
+    three queries); None when the webhook is gone or disabled (nothing to do), `GiveUp` when
+    its event is gone."""
+    found_in = WebhookRepository(session)
+    webhooks = found_in.live_with_ids({job.payload["webhookId"] for job in jobs})
+    events = found_in.events({job.payload["eventUid"] for job in jobs})
+    attempts = found_in.earlier_attempts([job.id for job in jobs])
+    prepared: dict[str, Delivery | GiveUp | None] = {}
+    for job in jobs:
+        webhook, uid = webhooks.get(job.payload["webhookId"]), job.payload["eventUid"]
+        event = events.get(uid)
         if webhook is None or not webhook.enabled:
-            return None
-        uid = job.payload["eventUid"]
-        event = found_in.event(uid)
-        if event is None:
-            raise GiveUp(f"the event {uid} no longer exists")
-        found = (webhook.id, webhook.organization_id, webhook.url, secret_of(webhook, settings))
-        sent = (event.event, uid, event_body(event))
-        attempts = earlier_attempts(session, str(job.id))
-    return Delivery(str(job.id), *found, *sent, *attempts)
+            prepared[job.id] = None
+        elif event is None:
+            prepared[job.id] = GiveUp(f"the event {uid} no longer exists")
+        else:
+            target = (webhook.id, webhook.organization_id, webhook.url, webhook.secret)
+            sent = (event.event, uid, event_body(event))
+            prepared[job.id] = Delivery(job.id, *target, *sent, *attempts.get(job.id, (0, None)))
+    return prepared
 
 
 # -- sending ------------------------------------------------------------------------------
-def signed_headers(delivery: Delivery) -> dict[str, str]:
+def signed_headers(delivery: Delivery, secret: str) -> dict[str, str]:
     """COMPAT §8.2: event name, delivery id (the event uid) and the HMAC signature."""
     return {
         "Content-Type": "application/json",
         "X-Spaceport-Event": delivery.event,
         "X-Spaceport-Delivery": delivery.event_uid,
-        "X-Spaceport-Signature": sealed.signature(
-            delivery.secret, int(utcnow().timestamp()), delivery.body
-        ),
+        "X-Spaceport-Signature": sealed.signature(secret, int(utcnow().timestamp()), delivery.body),
     }
 
 
@@ -146,7 +146,7 @@ def send(delivery: Delivery, settings: Settings) -> httpx.Response:
     """One POST, to an address checked now, at this delivery, and connected to as checked."""
     allow_private = settings.webhook_allow_private
     address = targets.delivery_addresses(delivery.url, allow_private=allow_private)[0]
-    headers = signed_headers(delivery)
+    headers = signed_headers(delivery, secret_of(delivery, settings))
     request = outbound.pinned_request("POST", delivery.url, address, headers, delivery.body)
     return http_client(httpx.URL(delivery.url).host).send(request)
 
@@ -199,11 +199,15 @@ def next_try(delivery: Delivery, outcome: Outcome, delays: Delays) -> None:
     raise later or GiveUp(f"attempt {attempt} failed ({error}); no retries left")
 
 
-def deliver(database: Database, settings: Settings, job: Job) -> object:
-    """The handler of "webhook.deliver" jobs ({webhookId, eventUid})."""
-    delivery = load(database, settings, job)
+def deliver(
+    database: Database, settings: Settings, job: Job, delivery: Delivery | GiveUp | None
+) -> object:
+    """The handler of "webhook.deliver" jobs ({webhookId, eventUid}), from what `prepare`
+    read when they were claimed."""
     if delivery is None:
         return None  # deleted or disabled since: disabled webhooks stay silent
+    if isinstance(delivery, GiveUp):
+        raise delivery
     outcome = post(delivery, settings)
     if record(database, delivery, outcome, job.attempts):
         return RECORDED

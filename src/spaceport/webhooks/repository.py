@@ -3,6 +3,7 @@ and the attempts recorded (COMPAT §8.2)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -23,6 +24,14 @@ class WebhookRepository(Repository[Webhook]):
     def event(self, uid: str) -> Event | None:
         return self.first(select(Event).where(Event.uid == uid))
 
+    def live_with_ids(self, ids: Iterable[str]) -> dict[str, Webhook]:
+        """The live ones of these webhooks, whatever their organization, by id."""
+        found = self.all(self.statement().where(Webhook.id.in_(ids)))
+        return {webhook.id: webhook for webhook in found}
+
+    def events(self, uids: Iterable[str]) -> dict[str, Event]:
+        return {event.uid: event for event in self.all(select(Event).where(Event.uid.in_(uids)))}
+
     def deliveries_of(self, webhook: Webhook, limit: int) -> list[WebhookDelivery]:
         """The webhook's attempts, newest first."""
         stmt = (
@@ -32,10 +41,10 @@ class WebhookRepository(Repository[Webhook]):
         )
         return self.all(stmt.limit(limit))
 
-    def earlier_attempts(self, job_id: str) -> tuple[int, datetime | None]:
-        """How many attempts a delivery job recorded, and when the first one started."""
-        stmt = select(func.count(), func.min(WebhookDelivery.created_at)).where(
-            WebhookDelivery.job_id == job_id
-        )
-        count, first = self.session.execute(stmt).one()
-        return int(count), first
+    def earlier_attempts(self, job_ids: list[str]) -> dict[str, tuple[int, datetime | None]]:
+        """How many attempts each of these delivery jobs recorded, and when its first one
+        started (those with none left out)."""
+        of = WebhookDelivery.job_id
+        stmt = select(of, func.count(), func.min(WebhookDelivery.created_at))
+        rows = self.session.execute(stmt.where(of.in_(job_ids)).group_by(of)).all()
+        return {str(job_id): (int(count), first) for job_id, count, first in rows}

@@ -96,6 +96,7 @@ def throughput(url: str, args: argparse.Namespace, workers: int) -> float:
             select(func.min(FlowRun.started_at), func.max(FlowRun.finished_at))
         ).one()
     db.dispose()
+    assert first is not None and last is not None  # every run finished
     return float(args.events / (last - first).total_seconds())
 
 

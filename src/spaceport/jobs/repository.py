@@ -9,7 +9,17 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    false,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, aliased
 
 from spaceport.events.models import Event
@@ -19,12 +29,10 @@ from spaceport.kit.db import utcnow
 EVENT_BATCH: Final = 100
 
 
-@lru_cache(maxsize=64)
-def due_jobs(kinds: frozenset[str], limit: int = 1, *, locked: bool = False) -> Select[Job]:
-    """Pending jobs whose time has come and running ones whose worker died (lease expired),
-    except those queued behind an unfinished earlier job of their queue, the first ones first;
-    `locked`: FOR UPDATE SKIP LOCKED (PostgreSQL; SQLite has one writer and no locks). Built
-    once per worker (every claim asks): executed with the parameter `now`."""
+def due(kinds: frozenset[str]) -> tuple[ColumnElement[bool], ...]:
+    """Pending jobs of `kinds` whose time has come and running ones whose worker died (lease
+    expired), except those queued behind an unfinished earlier job of their queue; with the
+    parameter `now`."""
     now = bindparam("now", type_=Job.__table__.c.run_at.type)
     earlier = aliased(Job)
     queued_behind = exists().where(
@@ -35,29 +43,41 @@ def due_jobs(kinds: frozenset[str], limit: int = 1, *, locked: bool = False) -> 
             and_(earlier.created_at == Job.created_at, earlier.id < Job.id),
         ),
     )
-    due = or_(
+    time_has_come = or_(
         and_(Job.status == "pending", Job.run_at <= now),
         and_(Job.status == "running", Job.leased_until < now),
     )
-    query = (
-        select(Job)
-        .where(Job.kind.in_(sorted(kinds)), due, ~queued_behind)
-        .order_by(Job.run_at, Job.id)
-        .limit(limit)
-    )
-    return query.with_for_update(skip_locked=True, of=Job) if locked else query
+    return Job.kind.in_(sorted(kinds)), time_has_come, ~queued_behind
 
 
+@lru_cache(maxsize=64)
+def due_jobs(kinds: frozenset[str], limit: int = 1) -> Select[Job]:
+    """The first `limit` due jobs (`due`), locked FOR UPDATE SKIP LOCKED (PostgreSQL; SQLite
+    has one writer and no locks). Built once per worker (every claim asks)."""
+    query = select(Job).where(*due(kinds)).order_by(Job.run_at, Job.id).limit(limit)
+    return query.with_for_update(skip_locked=True, of=Job)
+
+
+@lru_cache(maxsize=64)
+def work_waiting(kinds: frozenset[str]) -> Select[bool, bool]:
+    """In one statement, built once per worker: whether an event waits to be fanned out, and
+    whether a job of `kinds` is due (parameter `now`)."""
+    events = exists().where(Event.dispatched.is_(False))
+    jobs = exists().where(*due(kinds)) if kinds else false()
+    return select(events, jobs)
+
+
+@lru_cache(maxsize=1)
 def undispatched_events() -> Select[Event]:
-    """The oldest undispatched events. `undispatched_locked` locks them FOR UPDATE, deliberately
-    without SKIP LOCKED: a second worker waits for the first one's batch to commit instead of
-    fanning out later events before it, so jobs are enqueued in event order (per-webhook
-    ordering per webhook, COMPAT §8.2)."""
+    """The oldest undispatched events, locked FOR UPDATE, deliberately without SKIP LOCKED: a
+    second worker waits for the first one's batch to commit instead of fanning out later
+    events before it, so jobs are enqueued in event order (per-webhook ordering, COMPAT §8.2)."""
     return (
         select(Event)
         .where(Event.dispatched.is_(False))
         .order_by(Event.created_at, Event.id)
         .limit(EVENT_BATCH)
+        .with_for_update()
     )
 
 
@@ -76,7 +96,12 @@ class JobRepository:
         return self.any(stmt)
 
     def undispatched_locked(self) -> list[Event]:
-        return list(self.session.scalars(undispatched_events().with_for_update()))
+        return list(self.session.scalars(undispatched_events()))
+
+    def work_waiting(self, kinds: frozenset[str], now: datetime) -> tuple[bool, bool]:
+        """Whether an event waits to be fanned out, and whether a job of `kinds` is due."""
+        events, jobs = self.session.execute(work_waiting(kinds), {"now": now}).one()
+        return bool(events), bool(jobs)
 
     def claim_due(
         self, kinds: Collection[str], now: datetime, count: int, leased_until: datetime
@@ -85,8 +110,7 @@ class JobRepository:
         `attempts`: locked FOR UPDATE SKIP LOCKED (PostgreSQL), then set `running` in one
         UPDATE. Two jobs of one queue are never both due: the later waits behind the earlier,
         unfinished. The jobs answered are detached copies as the UPDATE left them."""
-        due = due_jobs(frozenset(kinds), count, locked=True)
-        jobs = list(self.session.scalars(due, {"now": now}))
+        jobs = list(self.session.scalars(due_jobs(frozenset(kinds), count), {"now": now}))
         if not jobs:
             return []
         self.session.execute(

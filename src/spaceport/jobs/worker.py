@@ -26,7 +26,7 @@ from spaceport.config import Settings
 from spaceport.jobs import service
 from spaceport.jobs.leases import Leases
 from spaceport.jobs.models import Job
-from spaceport.jobs.repository import EVENT_BATCH, JobRepository, due_jobs, undispatched_events
+from spaceport.jobs.repository import EVENT_BATCH, JobRepository
 from spaceport.kit import wakeup
 from spaceport.kit.db import Database, utcnow
 
@@ -170,10 +170,8 @@ class Worker:
         if self.database.dialect != "sqlite":
             return True
         with self.database.transaction(write=False) as session:
-            found = JobRepository(session)
-            if found.any(undispatched_events()):
-                return True
-            return bool(free and self.kinds and found.any(due_jobs(self.kinds), now=utcnow()))
+            events, jobs = JobRepository(session).work_waiting(self.kinds, utcnow())
+        return events or (jobs and free > 0)
 
     def run(self, claim: Claim) -> None:
         """Run the claimed job outside any transaction, its lease renewed while it runs, then

@@ -111,7 +111,10 @@ class Server:
 
         class Handler(BaseHTTPRequestHandler):
             def handle_any(self) -> None:
-                raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                length = int(self.headers.get("Content-Length", "0"))
+                raw = self.rfile.read(length)
+                if len(raw) < length:  # the caller went away mid-request (a killed worker)
+                    return
                 answer = server.record(self.command, self.path, dict(self.headers), raw)
                 time.sleep(server.delay)
                 data = (

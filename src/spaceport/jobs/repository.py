@@ -85,15 +85,12 @@ class JobRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def any(self, query: Select[Any], **params: Any) -> bool:
-        return self.session.execute(query.limit(1), params).first() is not None
-
     def pending(self, kind: str, due_by: datetime | None = None) -> bool:
         """Whether a pending job of `kind` exists (due by `due_by` when given)."""
         stmt = select(Job.id).where(Job.kind == kind, Job.status == "pending")
         if due_by is not None:
             stmt = stmt.where(Job.run_at <= due_by)
-        return self.any(stmt)
+        return self.session.execute(stmt.limit(1)).first() is not None
 
     def undispatched_locked(self) -> list[Event]:
         return list(self.session.scalars(undispatched_events()))

@@ -91,17 +91,17 @@ def document_row(n: int, org_id: str, taxes: list[tuple[str, Decimal]], rng: ran
     }
 
 
-def load_documents(url: str, org_id: str, count: int) -> float:
-    rng = random.Random(7)
+def load_documents(url: str, org_id: str, count: int, first: int = 0) -> float:
+    """Seconds to insert `count` invoices numbered from `first` + 1."""
+    rng = random.Random(7 + first)
     db = prepare(url)
     started = time.perf_counter()
     with db.transaction() as session:
         found = session.execute(select(Tax.id, Tax.tax_rates).where(Tax.organization_id == org_id))
         taxes = [(tax_id, Decimal(str(rates[0]["rate"]))) for tax_id, rates in found if rates]
-    for start in range(0, count, BATCH):
-        rows = [
-            document_row(n, org_id, taxes, rng) for n in range(start, min(count, start + BATCH))
-        ]
+    for start in range(first, first + count, BATCH):
+        end = min(first + count, start + BATCH)
+        rows = [document_row(n, org_id, taxes, rng) for n in range(start, end)]
         with db.transaction() as session:
             session.execute(insert(Document), rows)
     db.dispose()

@@ -15,7 +15,6 @@ and list at the large size within 1.5x of the small; count with where under 50 m
 from __future__ import annotations
 
 import argparse
-import random
 import statistics
 import tempfile
 from pathlib import Path
@@ -23,7 +22,7 @@ from pathlib import Path
 import httpx
 from common import fresh_database, launch_code, organization, served, summary, timed
 from export import load_documents
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, func, select, text
 
 from spaceport.documents.models import Document
 
@@ -37,15 +36,13 @@ COUNT = {
 
 
 def sample_ids(url: str, org_id: str, count: int) -> list[str]:
+    """`count` documents drawn from all of the organization's, not only the first loaded."""
     engine = create_engine(url)
     with engine.connect() as connection:
-        ids = list(
-            connection.scalars(
-                select(Document.id).where(Document.organization_id == org_id).limit(20000)
-            )
-        )
+        stmt = select(Document.id).where(Document.organization_id == org_id)
+        ids = list(connection.scalars(stmt.order_by(func.random()).limit(count)))
     engine.dispose()
-    return random.Random(3).sample(ids, min(count, len(ids)))
+    return ids
 
 
 def analyze(url: str) -> None:

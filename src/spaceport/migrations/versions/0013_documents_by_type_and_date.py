@@ -1,9 +1,8 @@
-"""documents by organization, type and date, newest first (issue 13 items 2 and 3)
+"""documents by organization, type and date (issue 13 items 2 and 3)
 
-The index a list of one type ordered by date reads its first page from (scanned backwards for
-`order: date DESC`; both engines sort only the rows of one date by the id that breaks ties,
-COMPAT §4.2), and a count of one type over a date range counts from alone: `is_deleted` rides
-along so that the soft-delete condition (COMPAT §5.1) needs no row.
+A list of one type ordered by date reads its page from this index (backwards for
+`order: date DESC`) instead of sorting every document of the type, and a count of one type over
+a date range reads no row: `is_deleted` rides along for the soft-delete condition (COMPAT §5.1).
 
 Revision ID: 0013
 Revises: 0012

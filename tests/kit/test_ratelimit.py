@@ -7,12 +7,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from limits import parse
 
 from spaceport.app import create_app
 from spaceport.config import Settings
 from spaceport.kit.db import Database
 from spaceport.kit.errors import TooManyRequests
-from spaceport.kit.ratelimit import KeyedLimits, client_key
+from spaceport.kit.ratelimit import KeyedLimits, LocalBudget, client_key
 
 # Launch codes have their shape (COMPAT §3.2): 64 url-safe characters.
 CODE_A, CODE_B = "a" * 64, "b" * 64
@@ -90,3 +91,20 @@ def test_attempt_budgets_count_exactly_across_a_window_boundary() -> None:
     time.sleep(2 - time.time() % 2 + 0.05)  # just after it
     with pytest.raises(TooManyRequests):
         limits.check("test-attempts", keys)
+
+
+def test_local_budget_counts_as_a_sliding_window_counter() -> None:
+    """COMPAT §2.2's budget in one process: the previous window's requests weigh by the share
+    of it still inside the last window, so a burst at a window's end is not followed by a fresh
+    full budget; Retry-After says when the next request fits."""
+    budget = LocalBudget(parse("3 per 10 seconds"))
+    assert [budget.spend("code:a", now=t) for t in (100.0, 101.0, 102.0)] == [None] * 3
+    assert budget.spend("code:a", now=103.0) == 7  # when this window becomes the previous
+    assert budget.spend("code:b", now=103.0) is None  # another key has its own budget
+    # the next window: the 3 earlier ones weigh 3 * 9/10, and fall by 0.3 a second
+    assert budget.spend("code:a", now=111.0) == 3  # 2.7 + 1 fits 3 at 113.33
+    assert budget.spend("code:a", now=113.4) is None  # 1.98 + 0 + 1
+    assert budget.spend("code:a", now=113.5) == 4  # 1.95 + 1 + 1: fits at 116.67
+    # two quiet windows later nothing is counted, and quiet keys are dropped
+    assert budget.spend("code:a", now=135.0) is None
+    assert set(budget.counts) == {"code:a"}

@@ -8,6 +8,7 @@ import hashlib
 import math
 import re
 import time
+from typing import Protocol
 from urllib.parse import parse_qs
 
 from limits import RateLimitItem, parse
@@ -23,22 +24,72 @@ UNLIMITED_PATHS = ("/health", "/docs", "/openapi.json", "/redoc")
 class RateLimitMiddleware:
     def __init__(self, app: ASGIApp, limit: str, storage_uri: str | None = None) -> None:
         self.app = app
-        self.item: RateLimitItem = parse(limit)
-        self.limiter = SlidingWindowCounterRateLimiter(
-            storage_from_string(storage_uri or "memory://")
-        )
+        item: RateLimitItem = parse(limit)
+        self.budget: Budget = SharedBudget(item, storage_uri) if storage_uri else LocalBudget(item)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(UNLIMITED_PATHS):
             await self.app(scope, receive, send)
             return
-        key = client_key(scope)
-        if not self.limiter.hit(self.item, key):
-            reset_time = self.limiter.get_window_stats(self.item, key).reset_time
-            retry_after = max(1, math.ceil(reset_time - time.time()))
+        retry_after = self.budget.spend(client_key(scope))
+        if retry_after is not None:
             await error_response(TooManyRequests(retry_after))(scope, receive, send)
             return
         await self.app(scope, receive, send)
+
+
+class Budget(Protocol):
+    def spend(self, key: str) -> int | None:
+        """Counts one request of `key`: None when its budget allows it, else the seconds to
+        wait (Retry-After)."""
+
+
+class SharedBudget:
+    """The budget every process shares, in Redis: limits' sliding window counter."""
+
+    def __init__(self, item: RateLimitItem, storage_uri: str) -> None:
+        self.item = item
+        self.limiter = SlidingWindowCounterRateLimiter(storage_from_string(storage_uri))
+
+    def spend(self, key: str) -> int | None:
+        if self.limiter.hit(self.item, key):
+            return None
+        reset_time = self.limiter.get_window_stats(self.item, key).reset_time
+        return max(1, math.ceil(reset_time - time.time()))
+
+
+class LocalBudget:
+    """The budget of one process, counted as limits' sliding window counter counts (the
+    previous window's count weighted by the share of it still inside the last `window`
+    seconds, plus the current window's), in a dict on the event loop: limits' memory storage
+    starts a timer thread every 10 ms to expire its keys (issue 13: a thread per request)."""
+
+    def __init__(self, item: RateLimitItem) -> None:
+        self.amount = item.amount
+        self.window = item.get_expiry()
+        self.index = 0  # the current window's, when the dict was last pruned
+        self.counts: dict[str, tuple[int, int, int]] = {}  # window index, previous, current
+
+    def spend(self, key: str, now: float | None = None) -> int | None:
+        now = time.time() if now is None else now
+        index = int(now // self.window)
+        if index != self.index:  # a new window: the keys quiet for two windows count nothing
+            self.index = index
+            self.counts = {k: c for k, c in self.counts.items() if c[0] >= index - 1}
+        seen, previous, current = self.counts.get(key, (index, 0, 0))
+        if seen != index:
+            previous, current = (current if seen == index - 1 else 0), 0
+        left = self.window - (now - index * self.window)  # of the current window
+        weighted = previous * left / self.window + current
+        if weighted + 1 > self.amount:
+            self.counts[key] = (index, previous, current)
+            # the previous window's share falls by previous/window a second; at the window's
+            # end this one becomes the previous
+            excess = weighted + 1 - self.amount
+            wait = excess * self.window / previous if previous else left
+            return max(1, math.ceil(min(wait, left) if current < self.amount else left))
+        self.counts[key] = (index, previous, current + 1)
+        return None
 
 
 # COMPAT §3.2: a launch code is 64 url-safe characters. Anything else (`Authorization: null`,

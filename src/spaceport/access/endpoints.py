@@ -5,8 +5,6 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from fastapi import APIRouter
-
 from spaceport.access import service
 from spaceport.access.authorization import CallerDep, Scope, organization_scope
 from spaceport.access.models import Access
@@ -15,10 +13,11 @@ from spaceport.accounts import mails
 from spaceport.config import SettingsDep
 from spaceport.kit.answers import Count, Success, answer_model, many
 from spaceport.kit.json import ApiResponse
+from spaceport.kit.routing import Router
 from spaceport.kit.transaction import Db, after_commit, writes
 from spaceport.kit.wire import body_of
 
-router = APIRouter(prefix="/v1", tags=["access"])
+router = Router(prefix="/v1", tags=["access"])
 managed = organization_scope(via=Access, admin_only=True)
 SUCCESS = {"success": True}
 AccessAnswer = answer_model(Access)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from fastapi import APIRouter, BackgroundTasks, Request, Response
+from fastapi import BackgroundTasks, Request, Response
 from sqlalchemy.orm import Session
 
 from spaceport.access.authorization import CallerDep, caller_of, launch_code, resolve_caller
@@ -30,10 +30,11 @@ from spaceport.kit.errors import Forbidden, Unauthorized, invalid
 from spaceport.kit.json import ApiResponse
 from spaceport.kit.openapi import LAUNCH_CODE
 from spaceport.kit.ratelimit import KeyedLimits
+from spaceport.kit.routing import Router
 from spaceport.kit.transaction import Db, after_commit, read_phase, write_phase, writes
 from spaceport.kit.wire import body_of
 
-router = APIRouter(prefix="/v1/accounts", tags=["accounts"])
+router = Router(prefix="/v1/accounts", tags=["accounts"])
 AccountAnswer = answer_model(Account)
 
 

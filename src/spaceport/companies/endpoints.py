@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 
 from spaceport.access.authorization import CallerDep
 from spaceport.companies import service
@@ -15,6 +15,7 @@ from spaceport.kit.answers import answer_model, many
 from spaceport.kit.errors import BadRequest, invalid
 from spaceport.kit.filters import Filter, parse_filter, project
 from spaceport.kit.json import ApiResponse
+from spaceport.kit.routing import Router
 from spaceport.kit.transaction import Db, database
 from spaceport.kit.wire import Query
 
@@ -25,7 +26,7 @@ def sample_loaded(request: Request) -> None:
     service.ensure_sample(database(request))
 
 
-router = APIRouter(prefix="/v1", tags=["companies"], dependencies=[Depends(sample_loaded)])
+router = Router(prefix="/v1", tags=["companies"], dependencies=[Depends(sample_loaded)])
 Companies = many(answer_model(Company))
 
 

@@ -8,16 +8,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 from pydantic import BaseModel
 
 from spaceport.countries import catalog, currencies
 from spaceport.kit.crud import relations_asked
 from spaceport.kit.filters import memory, parse_filter
 from spaceport.kit.json import ApiResponse
+from spaceport.kit.routing import Router
 from spaceport.kit.wire import Query
 
-router = APIRouter(tags=["countries"])
+router = Router(tags=["countries"])
 
 
 def prerendered(body: bytes) -> Response:

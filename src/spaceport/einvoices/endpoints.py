@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -14,8 +14,9 @@ from spaceport.documents import printing
 from spaceport.einvoices import cii, eslog, service, ubl
 from spaceport.einvoices.model import EInvoice
 from spaceport.kit.db import Database
+from spaceport.kit.routing import Router
 
-router = APIRouter(prefix="/v1", tags=["einvoices"])
+router = Router(prefix="/v1", tags=["einvoices"])
 WRITERS: dict[str, Callable[[EInvoice], bytes]] = {
     "ubl": ubl.to_xml,
     "cii": cii.to_xml,

@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from fastapi import APIRouter
-
 from spaceport.access.authorization import Scope, organization_scope
 from spaceport.events.models import Event
 from spaceport.kit.answers import answer_model, many
@@ -15,11 +13,12 @@ from spaceport.kit.crud import relations_asked
 from spaceport.kit.filters import parse_filter, project
 from spaceport.kit.json import ApiResponse
 from spaceport.kit.repository import repository_of
+from spaceport.kit.routing import Router
 from spaceport.kit.serialize import to_api
 from spaceport.kit.transaction import Db
 from spaceport.kit.wire import Query
 
-router = APIRouter(prefix="/v1", tags=["events"])
+router = Router(prefix="/v1", tags=["events"])
 in_organization = organization_scope()
 NEWEST_FIRST = [("createdAt", True)]
 

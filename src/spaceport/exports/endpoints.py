@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from fastapi import APIRouter
 from starlette.background import BackgroundTask
 from starlette.responses import FileResponse
 
@@ -14,10 +13,11 @@ from spaceport.access.authorization import Scope, organization_scope
 from spaceport.exports import service
 from spaceport.kit.db import utcnow
 from spaceport.kit.filters import parse_where
+from spaceport.kit.routing import Router
 from spaceport.kit.transaction import Db
 from spaceport.kit.wire import Query
 
-router = APIRouter(prefix="/v1", tags=["export"])
+router = Router(prefix="/v1", tags=["export"])
 
 
 @router.get(

@@ -9,7 +9,7 @@ import hmac
 from typing import Any, Final
 
 from cryptography.fernet import InvalidToken
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import BackgroundTasks, Request
 from sqlalchemy.orm import Session
 
 from spaceport.access.errors import OrganizationDeactivated
@@ -22,12 +22,13 @@ from spaceport.kit import sealing
 from spaceport.kit.bounds import PayloadTooLarge
 from spaceport.kit.json import ApiResponse
 from spaceport.kit.repository import is_live
+from spaceport.kit.routing import Router
 from spaceport.kit.transaction import write_phase
 from spaceport.kit.wire import read_body
 from spaceport.organizations.models import Organization
 
 MAX_BYTES: Final = 1024 * 1024
-router = APIRouter(prefix="/v1", tags=["flows"])
+router = Router(prefix="/v1", tags=["flows"])
 
 
 class HookTooLarge(PayloadTooLarge):

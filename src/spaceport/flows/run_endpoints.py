@@ -23,6 +23,7 @@ from spaceport.kit.crud import relations_asked
 from spaceport.kit.filters import Filter, parse_filter, parse_where, project
 from spaceport.kit.json import ApiResponse
 from spaceport.kit.repository import live
+from spaceport.kit.routing import Router
 from spaceport.kit.transaction import Db
 from spaceport.kit.wire import Query, body_of
 
@@ -53,7 +54,7 @@ def answers(rows: list[FlowRun], flt: Filter) -> list[dict[str, Any]]:
 
 
 def build_router() -> APIRouter:
-    router = APIRouter(prefix="/v1", tags=["flowRuns"])
+    router = Router(prefix="/v1", tags=["flowRuns"])
     of_flow = organization_scope(via=Flow)
     in_organization = organization_scope()
     by_id = organization_scope(via=FlowRun)

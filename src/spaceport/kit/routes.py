@@ -28,6 +28,7 @@ from spaceport.kit.db import Model
 from spaceport.kit.filters import parse_filter
 from spaceport.kit.json import ApiResponse
 from spaceport.kit.repository import live
+from spaceport.kit.routing import Router
 from spaceport.kit.transaction import Db
 from spaceport.kit.wire import Query, body_of
 
@@ -44,7 +45,7 @@ def router(
     only: Collection[Route] = ALL,
     organization_paths: Collection[str] = ORGANIZATIONS,
 ) -> APIRouter:
-    routes = APIRouter(prefix="/v1", tags=[resource.collection])
+    routes = Router(prefix="/v1", tags=[resource.collection])
     for organizations in organization_paths:
         if {"create", "find", "count"} & set(only):
             _in_organization(routes, resource, only, organizations)
@@ -127,7 +128,7 @@ def children(
     """`resource`'s instances under a `parent` instance, whose id they keep in `key`, at
     `/v1/<parent_collection>/:id/<path>` for each of `paths` (a model may have two spellings,
     COMPAT §7.5)."""
-    routes = APIRouter(prefix="/v1", tags=[resource.collection])
+    routes = Router(prefix="/v1", tags=[resource.collection])
     scope = resource.binding.scope(parent)
     create_body = body_of(resource.create_schema)
     column = getattr(resource.model, key)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
-
 from spaceport.access.authorization import CallerDep, Scope, organization_scope
 from spaceport.accounts.service import account_for
 from spaceport.defaults.service import defaults
@@ -13,6 +11,7 @@ from spaceport.kit.answers import Count, Success, answer_model, many
 from spaceport.kit.crud import relations_asked
 from spaceport.kit.filters import parse_filter, project
 from spaceport.kit.json import ApiResponse
+from spaceport.kit.routing import Router
 from spaceport.kit.transaction import Db
 from spaceport.kit.wire import Query, body_of
 from spaceport.organizations import service
@@ -20,7 +19,7 @@ from spaceport.organizations.models import Organization
 from spaceport.organizations.repository import OrganizationRepository
 from spaceport.organizations.schemas import OrganizationCreate, OrganizationUpdate
 
-router = APIRouter(prefix="/v1", tags=["organizations"])
+router = Router(prefix="/v1", tags=["organizations"])
 # COMPAT §4.3: an organization's `_defaults` are always included; naming them is no error.
 ALWAYS_INCLUDED = frozenset({"_defaults", "defaults"})
 OrganizationAnswer = answer_model(Organization, _defaults=many(defaults.answer_type))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi import Query as QueryParam
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
@@ -13,11 +13,12 @@ from starlette.datastructures import UploadFile
 from spaceport.access.authorization import Scope, organization_scope
 from spaceport.kit.errors import NotFound, invalid
 from spaceport.kit.json import ApiResponse
+from spaceport.kit.routing import Router
 from spaceport.kit.transaction import Db
 from spaceport.kit.wire import read_body
 from spaceport.pdf import images
 
-router = APIRouter(prefix="/v1", tags=["pdf"])
+router = Router(prefix="/v1", tags=["pdf"])
 in_organization = organization_scope()
 
 ImageType = Annotated[str | None, QueryParam(alias="type")]

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from typing import Final
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 
 from spaceport.clients.repository import ClientRepository
 from spaceport.clients.schemas import ClientCreate
 from spaceport.clients.service import clients, country_code
 from spaceport.documents.models import Document
 from spaceport.kit.errors import ValidationFailed
+from spaceport.kit.routing import Router
 from spaceport.kit.transaction import Db
 from spaceport.kit.wire import validate
 from spaceport.web import formats
@@ -24,7 +25,7 @@ from spaceport.web.pages import PageNotFound, PageRoute, page_of, render, see_ot
 from spaceport.web.paging import paged, pager
 from spaceport.web.repository import CatalogRepository, DocumentListRepository
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 
 # WEB §W8: the New client form's fields, by the API's property names
 FIELDS: Final = (

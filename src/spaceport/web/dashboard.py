@@ -9,10 +9,11 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from sqlalchemy.orm import Session
 
 from spaceport.documents import defaults as document_defaults
+from spaceport.kit.routing import Router
 from spaceport.kit.transaction import Db
 from spaceport.organizations.models import Organization
 from spaceport.web import formats
@@ -20,7 +21,7 @@ from spaceport.web.guard import PlaceDep
 from spaceport.web.pages import PageRoute, render
 from spaceport.web.repository import DashboardRepository
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 MONTHS = 12
 CHART_HEIGHT, BAR_WIDTH, BAR_GAP = 200, 40, 10
 CHART_WIDTH = BAR_GAP + MONTHS * (BAR_WIDTH + BAR_GAP)

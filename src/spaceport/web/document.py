@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.types import Receive, Scope, Send
@@ -17,6 +17,7 @@ from spaceport.documents.models import Document
 from spaceport.documents.repository import DocumentRepository
 from spaceport.einvoices import endpoints as einvoice_files
 from spaceport.einvoices import service as einvoices
+from spaceport.kit.routing import Router
 from spaceport.kit.transaction import Db
 from spaceport.organizations.calendar import local_date
 from spaceport.organizations.models import Organization
@@ -32,7 +33,7 @@ from spaceport.web.documents import (
 from spaceport.web.guard import PlaceDep
 from spaceport.web.pages import PageNotFound, PageRoute, page_of, render
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 
 
 def document_in(session: Session, organization: Organization, document_id: str) -> Document:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from sqlalchemy.orm import Session
 from starlette.types import Receive, Scope, Send
 
@@ -18,6 +18,7 @@ from spaceport.documents.payments.schemas import PaymentCreate
 from spaceport.documents.schemas import DocumentUpdate
 from spaceport.fiscal import hooks as fiscal
 from spaceport.kit.errors import ValidationFailed
+from spaceport.kit.routing import Router
 from spaceport.kit.transaction import Db
 from spaceport.kit.wire import validate
 from spaceport.organizations.calendar import today as today_of
@@ -28,7 +29,7 @@ from spaceport.web.forms import NOT_A_NUMBER, REQUIRED, decimal_of, messages_of
 from spaceport.web.guard import FormDep, WritingPlaceDep
 from spaceport.web.pages import PageNotFound, PageRoute, SeeOther, page_of, render, see_other
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 
 
 class SeeOtherAfterSend(SeeOther):

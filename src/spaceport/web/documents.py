@@ -9,9 +9,10 @@ from math import ceil
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 
 from spaceport.documents.models import TYPES, Document
+from spaceport.kit.routing import Router
 from spaceport.kit.transaction import Db
 from spaceport.organizations.calendar import local_date
 from spaceport.organizations.calendar import today as today_of
@@ -21,7 +22,7 @@ from spaceport.web.guard import PlaceDep
 from spaceport.web.pages import PageRoute, render
 from spaceport.web.repository import DocumentListRepository
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 PER_PAGE = 50  # WEB §W4.1
 
 # WEB §W9: the visible names of types, statuses (WEB §W4.2, first that holds) and payment types

@@ -2,7 +2,7 @@
 under `/app/static/` (shipped in the package: htmx, the styles), `GET /` sending a person
 there, and the 404 page for any other path under `/app/`.
 
-A new page is a module of `web/` with its own `router = APIRouter(route_class=PageRoute, ...)`,
+A new page is a module of `web/` with its own `router = Router(route_class=PageRoute, ...)`,
 listed once in `PAGES` below."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
+from spaceport.kit.routing import Router
 from spaceport.web import (
     clients,
     dashboard,
@@ -49,7 +50,7 @@ PAGES = (
     webhooks.router,
 )
 
-fallback = APIRouter(route_class=PageRoute, include_in_schema=False)
+fallback = Router(route_class=PageRoute, include_in_schema=False)
 
 
 @fallback.api_route("/app/{rest:path}", methods=["GET", "POST", "HEAD"])

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar
 
-from fastapi import APIRouter, BackgroundTasks, Request, Response
+from fastapi import BackgroundTasks, Request, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
@@ -27,6 +27,7 @@ from spaceport.fiscal.models import BusinessPremise, ElectronicDevice
 from spaceport.fiscal.schemas import DeviceCreate, PremiseCreate
 from spaceport.fiscal.setup import env_of
 from spaceport.kit.errors import ApiError, ValidationFailed
+from spaceport.kit.routing import Router
 from spaceport.kit.transaction import Db, read_phase, write_phase
 from spaceport.kit.wire import validate
 from spaceport.web import guard
@@ -35,7 +36,7 @@ from spaceport.web.guard import FormDep, Place, PlaceDep, WritingPlaceDep, setti
 from spaceport.web.pages import PageNotFound, PageRoute, page_of, render, see_other
 from spaceport.web.settings import is_slovenian
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 PATH: Final = "/app/o/{organization_id}/settings/fiscalization"
 T = TypeVar("T")
 Errors = dict[str, dict[str, list[str]]]  # per form, per field ("" for the form as a whole)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Final
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from sqlalchemy.orm import Session
 
 from spaceport.flows import runs, service
@@ -19,6 +19,7 @@ from spaceport.flows.models import Flow, FlowRun
 from spaceport.flows.repository import FlowRepository, FlowRunRepository
 from spaceport.flows.schemas import FlowCreate, FlowUpdate
 from spaceport.kit.errors import ValidationFailed
+from spaceport.kit.routing import Router
 from spaceport.kit.transaction import Db
 from spaceport.kit.wire import validate
 from spaceport.organizations.models import Organization
@@ -29,7 +30,7 @@ from spaceport.web.pages import PageNotFound, PageRoute, page_of, render, see_ot
 from spaceport.web.paging import paged
 from spaceport.web.repository import CatalogRepository
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 
 EXAMPLE: Final = {
     "trigger": {"type": "event", "events": ["client/create"]},

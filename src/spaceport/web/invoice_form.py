@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Final
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
@@ -26,6 +26,7 @@ from spaceport.documents.models import Document
 from spaceport.documents.schemas import DocumentItemIn
 from spaceport.kit import bounds
 from spaceport.kit.errors import ValidationFailed
+from spaceport.kit.routing import Router
 from spaceport.kit.transaction import Db, reads
 from spaceport.kit.wire import validate
 from spaceport.organizations import calendar
@@ -37,7 +38,7 @@ from spaceport.web.pages import PageRoute, page_of, render
 from spaceport.web.repository import CatalogRepository
 from spaceport.web.taxes import TaxOption, preselected, tax_options
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 NEW: Final = "/app/o/{organization_id}/documents/new"
 LINE_FIELDS: Final = ("name", "quantity", "unit", "price", "tax")
 LINE_FIELD = re.compile(r"line-(\d{1,4})-(name|quantity|unit|price|tax)")

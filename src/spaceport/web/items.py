@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from sqlalchemy.orm import Session
 
 from spaceport.documents import defaults as document_defaults
 from spaceport.items.schemas import ItemCreate
 from spaceport.items.service import items
 from spaceport.kit.errors import ValidationFailed
+from spaceport.kit.routing import Router
 from spaceport.kit.transaction import Db
 from spaceport.kit.wire import validate
 from spaceport.organizations import calendar
@@ -25,7 +26,7 @@ from spaceport.web.paging import paged
 from spaceport.web.repository import CatalogRepository
 from spaceport.web.taxes import preselected, tax_of, tax_options
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 FIELDS: Final = ("name", "price", "unit", "taxIds")  # the API's properties
 
 

@@ -10,7 +10,7 @@ import secrets
 from functools import partial
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, BackgroundTasks, Request, Response
+from fastapi import BackgroundTasks, Request, Response
 from sqlalchemy.orm import Session
 
 from spaceport.accounts import passwords
@@ -18,6 +18,7 @@ from spaceport.accounts import service as accounts
 from spaceport.accounts.repository import AccountRepository
 from spaceport.kit.errors import TooManyRequests, Unauthorized
 from spaceport.kit.ratelimit import KeyedLimits
+from spaceport.kit.routing import Router
 from spaceport.kit.transaction import Db, read_phase, write_phase
 from spaceport.web import sessions
 from spaceport.web.guard import FormDep, VisitorDep, asked_language, checked_form, settings_of
@@ -25,7 +26,7 @@ from spaceport.web.pages import PageRoute, give_session_cookie, page_of, render,
 from spaceport.web.sessions import COOKIE, LOGIN_COOKIE
 from spaceport.web.words import Language, language_of
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 HOME = "/app/"
 ATTEMPTS = "web-login"
 

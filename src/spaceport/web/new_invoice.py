@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from sqlalchemy.orm import Session
 
 from spaceport.clients.models import Client
@@ -18,6 +18,7 @@ from spaceport.documents.models import Document
 from spaceport.documents.schemas import DocumentCreate
 from spaceport.kit import bounds
 from spaceport.kit.errors import ValidationFailed
+from spaceport.kit.routing import Router
 from spaceport.kit.transaction import Db
 from spaceport.kit.wire import validate
 from spaceport.organizations.models import Organization
@@ -28,7 +29,7 @@ from spaceport.web.invoice_form import NEW, Typed, form_page, item_of, offered, 
 from spaceport.web.pages import PageRoute, page_of
 from spaceport.web.repository import CatalogRepository
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 # the API's property of a line, as the form names its field
 LINE_PROPERTIES: Final = {
     "name": "name",

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 
 from spaceport.access import service as access
+from spaceport.kit.routing import Router
 from spaceport.kit.transaction import Db
 from spaceport.web.guard import FormDep, VisitorDep
 from spaceport.web.pages import ROLE_NAMES, PageRoute, render, see_other
 from spaceport.web.repository import MembershipRepository
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 
 
 @router.get("/app")

@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from spaceport.defaults import service as defaults
 from spaceport.kit.errors import ValidationFailed
+from spaceport.kit.routing import Router
 from spaceport.kit.transaction import Db
 from spaceport.kit.wire import validate
 from spaceport.organizations import service as organizations
@@ -23,7 +24,7 @@ from spaceport.web.forms import messages_of
 from spaceport.web.guard import FormDep, PlaceDep, WritingPlaceDep
 from spaceport.web.pages import PageRoute, page_of, render, see_other
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 
 # WEB §W8: the labels, in order, and the API's property each edits (its error key too).
 ORGANIZATION_FIELDS: Final = (

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Annotated, Final
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Depends, Request, Response
 from sqlalchemy.orm import Session
 
 from spaceport.access import service as access
@@ -16,6 +16,7 @@ from spaceport.access.models import Access
 from spaceport.access.schemas import Invite
 from spaceport.accounts import mails
 from spaceport.kit.errors import ValidationFailed
+from spaceport.kit.routing import Router
 from spaceport.kit.transaction import Db, after_commit
 from spaceport.kit.wire import validate
 from spaceport.web.forms import messages_of
@@ -23,7 +24,7 @@ from spaceport.web.guard import AdminPlaceDep, FormDep, Place, settings_of, writ
 from spaceport.web.pages import ROLE_NAMES, PageRoute, page_of, render, see_other
 from spaceport.web.repository import TeamRepository
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 ROLES: Final = tuple(ROLE_NAMES.items())  # WEB §W9: Admin, Member, Read only
 
 

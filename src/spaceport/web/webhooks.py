@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Final
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from sqlalchemy.orm import Session
 
+from spaceport.kit.routing import Router
 from spaceport.kit.transaction import Db
 from spaceport.organizations.models import Organization
 from spaceport.web import formats
@@ -21,7 +22,7 @@ from spaceport.webhooks import service
 from spaceport.webhooks.models import Webhook
 from spaceport.webhooks.repository import WebhookRepository
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 DELIVERIES: Final = 50  # WEB §W6.2: the last 50 attempts
 
 

@@ -188,10 +188,11 @@ def authorize(
     admin_only: bool = False,
     while_inactive: bool = False,
 ) -> tuple[Organization, Access]:
-    organization = OrganizationRepository(session).get(organization_id)
+    organization, access = OrganizationRepository(session).with_access_of(
+        organization_id, caller.account.id
+    )
     if organization is None:
         raise NotFound(f"Unknown organization id {organization_id!r}")
-    access = active_access(session, caller.account.id, organization_id)
     if access is None:
         raise Unauthorized()
     reading = method in READ_METHODS

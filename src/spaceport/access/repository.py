@@ -4,10 +4,20 @@ would be left, and the invitations by email an account takes over at sign-up."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 
 from spaceport.access.models import Access
 from spaceport.kit.repository import Repository
+
+
+def active_of(account_id: str) -> ColumnElement[bool]:
+    """The account's accesses that are active, enabled and accepted (COMPAT §3.6)."""
+    return and_(
+        Access.account_id == account_id,
+        Access.active.is_(True),
+        Access.disabled.is_(False),
+        Access.rejected.is_(False),
+    )
 
 
 class AccessRepository(Repository[Access]):
@@ -16,13 +26,7 @@ class AccessRepository(Repository[Access]):
     def active(self, account_id: str, organization_id: str) -> Access | None:
         """The account's access to the organization, if it is active, enabled and accepted."""
         return self.first(
-            select(Access).where(
-                Access.account_id == account_id,
-                Access.organization_id == organization_id,
-                Access.active.is_(True),
-                Access.disabled.is_(False),
-                Access.rejected.is_(False),
-            )
+            select(Access).where(active_of(account_id), Access.organization_id == organization_id)
         )
 
     def of_organization(self, organization_id: str) -> list[Access]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, and_, select
 
 from spaceport.access.models import Access
+from spaceport.access.repository import active_of
 from spaceport.kit.filters import Filter
 from spaceport.kit.repository import Repository
 from spaceport.organizations.models import Organization
@@ -15,18 +16,27 @@ from spaceport.organizations.models import Organization
 
 def member_condition(account_id: str) -> ColumnElement[bool]:
     """Organizations the account has active access to."""
-    return Organization.id.in_(
-        select(Access.organization_id).where(
-            Access.account_id == account_id,
-            Access.active.is_(True),
-            Access.disabled.is_(False),
-            Access.rejected.is_(False),
-        )
-    )
+    return Organization.id.in_(select(Access.organization_id).where(active_of(account_id)))
 
 
 class OrganizationRepository(Repository[Organization]):
     model = Organization
+
+    def with_access_of(
+        self, organization_id: str, account_id: str
+    ) -> tuple[Organization | None, Access | None]:
+        """The organization and the account's active access to it, in one query (issue 13:
+        every scoped request asks): (None, None) for an unknown id, (organization, None)
+        when the account has no active access."""
+        row = self.session.execute(
+            select(Organization, Access)
+            .outerjoin(
+                Access, and_(Access.organization_id == Organization.id, active_of(account_id))
+            )
+            .where(Organization.id == organization_id)
+            .limit(1)
+        ).first()
+        return (row[0], row[1]) if row is not None else (None, None)
 
     def of_member(self, account_id: str, flt: Filter) -> list[Organization]:
         return self.find(flt, member_condition(account_id))

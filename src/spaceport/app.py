@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from sqlalchemy import text
 
 from spaceport import __version__, domains
-from spaceport.access.authorization import authenticate_first, needs_caller
+from spaceport.access.authorization import authenticate_first, needs_caller, read_caller
 from spaceport.access.endpoints import router as access_router
 from spaceport.accounts.endpoints import router as accounts_router
 from spaceport.categories.endpoints import router as categories_router
@@ -124,6 +124,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = db
     app.state.write_gate = gate_for(db, settings.threads)
+    app.state.opening_reads = (read_caller,)  # kit.transaction: in the thread that opens it
     install_error_handlers(app)
     app.add_exception_handler(Replay, replay)
     authenticate_first(ROUTERS)

@@ -121,7 +121,8 @@ def get_settings() -> Settings:
     return with_secret_key(Settings())
 
 
-def app_settings(request: Request) -> Settings:
+async def app_settings(request: Request) -> Settings:
+    """Async: a plain function would cost a thread hop (FastAPI runs those in its threadpool)."""
     settings: Settings = request.app.state.settings
     return settings
 

@@ -5,13 +5,16 @@ envelope)."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from spaceport.access.authorization import current_caller
 from spaceport.app import ROUTERS
+from spaceport.kit.db import Database
 from tests.conftest import Api
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -87,3 +90,44 @@ def test_unknown_scopes_are_a_422_naming_scopes(api: Api) -> None:
     assert "scopes" in response.json()["error"]["details"]["messages"]
     form = api.post(f"/v1/accounts/{api.account_id}/accessTokens", data={"scopes": "read"})
     assert form.status_code == 200 and form.json()["scopes"] == ["read"]
+
+
+def test_a_scoped_request_reads_its_code_once_and_its_organization_with_the_access(
+    api: Api, database: Database
+) -> None:
+    """Issue 13: the launch code's account is read as the transaction opens, and the
+    organization together with the caller's active access, one statement each."""
+    organization = api.create_organization()
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        seen.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", record)
+    try:
+        found = api.get(f"/v1/organizations/{organization['id']}/clients")
+    finally:
+        event.remove(database.engine, "before_cursor_execute", record)
+    assert found.status_code == 200, found.text
+    assert len([s for s in seen if "FROM access_tokens" in s]) == 1
+    accesses = [s for s in seen if "accesses" in s]
+    assert len(accesses) == 1 and "FROM organizations LEFT OUTER JOIN accesses" in accesses[0]
+
+
+def test_a_removed_access_or_a_deleted_code_is_refused_at_once(api: Api) -> None:
+    """Nothing about a caller outlives its request (COMPAT §2.2): a code deleted, or an access
+    removed, is refused by the very next request."""
+    organization = api.create_organization()
+    other = Api(api.client)
+    invited = api.post(
+        f"/v1/organizations/{organization['id']}/invite",
+        json={"accountId": other.account_id, "role": "default", "requireConfirmation": False},
+    )
+    assert invited.status_code == 200, invited.text
+    clients = f"/v1/organizations/{organization['id']}/clients"
+    assert other.get(clients).status_code == 200
+    assert api.delete(f"/v1/accountorganizations/{invited.json()['id']}").status_code == 200
+    assert other.get(clients).status_code == 401
+    assert api.get(clients).status_code == 200
+    assert api.post("/v1/accounts/logout").status_code == 204
+    assert api.get(clients).status_code == 401

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from spaceport.access.errors import AdminOnly, OrganizationDeactivated, ReadonlyAccess
 from spaceport.access.models import Access
@@ -77,11 +78,29 @@ class Caller:
         )
 
 
+def token_and_account(request: Request, session: Session) -> tuple[AccessToken, Account] | None:
+    code = launch_code(request)
+    return AccountRepository(session).token_with_account(code_hash(code)) if code else None
+
+
+def read_caller(request: Request, session: Session) -> None:
+    """An opening read of the request's transaction (`kit.transaction`): the launch code's token
+    and account, read in the thread that opens it, for `current_caller` to judge in the loop."""
+    request.state.caller_read = (session, token_and_account(request, session))
+
+
+def caller_read(request: Request, session: Session) -> bool:
+    read = getattr(request.state, "caller_read", None)
+    return read is not None and read[0] is session
+
+
 def resolve_caller(request: Request, session: Session) -> Caller | None:
     """The caller behind the launch code; None when there is none, or it matches nothing
     (`Authorization: null`, an expired or deleted code): COMPAT §1.12, anonymous as in LoopBack."""
-    code = launch_code(request)
-    found = AccountRepository(session).token_with_account(code_hash(code)) if code else None
+    if caller_read(request, session):
+        found = request.state.caller_read[1]
+    else:
+        found = token_and_account(request, session)
     if found is None or not valid(found[0], "login"):
         return None
     if not scope_permits(found[0], request.method):
@@ -108,13 +127,19 @@ def caller_of(session: Session, request: Request) -> Caller:
     return caller
 
 
-def current_caller(request: Request, session: Db) -> Caller:
-    return caller_of(session, request)
+async def current_caller(request: Request, session: Db) -> Caller:
+    """Async, so that no thread is taken for it: the transaction has read the launch code's
+    account as it opened (`read_caller`), and what is left reads nothing."""
+    if caller_read(request, session):
+        return caller_of(session, request)
+    return await run_in_threadpool(caller_of, session, request)
 
 
-def optional_caller(request: Request, session: Db) -> Caller | None:
+async def optional_caller(request: Request, session: Db) -> Caller | None:
     """Routes open to everyone (sign up): an anonymous caller is welcome (COMPAT §1.12)."""
-    return resolve_caller(request, session)
+    if caller_read(request, session):
+        return resolve_caller(request, session)
+    return await run_in_threadpool(resolve_caller, request, session)
 
 
 CallerDep = Annotated[Caller, Depends(current_caller)]

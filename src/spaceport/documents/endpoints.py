@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from spaceport.access.authorization import Scope, authorize, current_caller, organization_scope
+from spaceport.access.authorization import Scope, authorize, caller_of, organization_scope
 from spaceport.config import SettingsDep
 from spaceport.documents import cancelling, numbering, printing, sending, service, statistics
 from spaceport.documents.answers import ActivityAnswer
@@ -282,7 +282,7 @@ async def tracking_pixel(request: Request, token: str) -> Response:
 def source_of(
     session: Session, request: Request, document_id: str, requested: str | None
 ) -> Source:
-    caller = current_caller(request, session)
+    caller = caller_of(session, request)
     document = printing.printable(session, document_id)
     organization, _access = authorize(session, caller, document.organization_id, "GET")
     return printing.document_source(session, document, organization, requested)

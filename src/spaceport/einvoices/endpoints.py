@@ -9,7 +9,7 @@ from fastapi import Request, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from spaceport.access.authorization import authorize, current_caller
+from spaceport.access.authorization import authorize, caller_of
 from spaceport.documents import printing
 from spaceport.einvoices import cii, eslog, service, ubl
 from spaceport.einvoices.model import EInvoice
@@ -32,7 +32,7 @@ def gather(
     session: Session, request: Request, document_id: str, refused: dict[str, list[str]]
 ) -> EInvoice:
     """Access as for the PDF (EINV §E1.1): launch code or `access_token`, any role."""
-    caller = current_caller(request, session)
+    caller = caller_of(session, request)
     document = printing.printable(session, document_id)
     organization, _access = authorize(session, caller, document.organization_id, "GET")
     return service.einvoice_of(session, document, organization, refused)

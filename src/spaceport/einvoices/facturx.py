@@ -28,7 +28,7 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject, NameObject, PdfObject, StreamObject
 from sqlalchemy.orm import Session
 
-from spaceport.access.authorization import authorize, current_caller
+from spaceport.access.authorization import authorize, caller_of
 from spaceport.documents import printing
 from spaceport.einvoices import cii, service
 from spaceport.einvoices.model import EInvoice
@@ -46,7 +46,7 @@ def gather(
 ) -> tuple[Source, EInvoice]:
     """What the PDF shows and the e-invoice, read in one short transaction; access as for the
     PDF, and every refusal of EINV §E1.1 (with `einvoice`'s own) in one 422."""
-    caller = current_caller(request, session)
+    caller = caller_of(session, request)
     document = printing.printable(session, document_id)
     organization, _access = authorize(session, caller, document.organization_id, "GET")
     refused = {} if flavor == FLAVOR else {"einvoice": [EINVOICE_MESSAGE]}

@@ -23,7 +23,12 @@ An endpoint with slow steps that need no database (a password hash: slow work ne
 turn) does not take `Db`: it runs its database work in `read_phase` and `write_phase`, each a short
 transaction of its own (the write in the turn), and its slow steps between them. An endpoint
 declared with `prepares` takes `Db` as a reading transaction (its caller and scope are resolved
-there), computes what it will write outside the turn, and writes in `write_phase`."""
+there), computes what it will write outside the turn, and writes in `write_phase`.
+
+FastAPI runs each plain-function dependency in a thread of its own, and each handoff between
+the event loop and a thread costs more than a small query (issue 13): the reads nearly every
+request makes first (the launch code's account, `access.authorization.read_caller`) are the
+app's `opening_reads`, made in the thread that opens the transaction."""
 
 from __future__ import annotations
 
@@ -122,6 +127,8 @@ def transaction(
     with db.transaction(write=write) as session:
         if write:
             idempotency.claim(session, request.scope)  # COMPAT §6.11, in this same transaction
+        for read in getattr(request.app.state, "opening_reads", ()):
+            read(request, session)
         yield session
     for task in session.info.pop("after_commit", []):
         background.add_task(task)

@@ -4,13 +4,13 @@ would be left, and the invitations by email an account takes over at sign-up."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import BindParameter, ColumnElement, and_, func, or_, select, update
 
 from spaceport.access.models import Access
 from spaceport.kit.repository import Repository
 
 
-def active_of(account_id: str) -> ColumnElement[bool]:
+def active_of(account_id: str | BindParameter[str]) -> ColumnElement[bool]:
     """The account's accesses that are active, enabled and accepted (COMPAT §3.6)."""
     return and_(
         Access.account_id == account_id,

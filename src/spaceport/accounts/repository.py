@@ -4,10 +4,18 @@ of its other codes (COMPAT §3.2, COMPAT §3.3)."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from spaceport.accounts.models import AccessToken, Account, WebSession
 from spaceport.kit.repository import Repository
+
+# Every authenticated request asks this: built once, with its value bound at each execution
+# (issue 13: building the statement cost as much as running it).
+TOKEN_WITH_ACCOUNT = (
+    select(AccessToken, Account)
+    .join(Account, Account.id == AccessToken.account_id)
+    .where(AccessToken.id == bindparam("token_id"))
+)
 
 
 class AccountRepository(Repository[Account]):
@@ -24,11 +32,7 @@ class AccountRepository(Repository[Account]):
 
     def token_with_account(self, token_id: str) -> tuple[AccessToken, Account] | None:
         """The stored code with this id and its account, in one query."""
-        found = self.session.execute(
-            select(AccessToken, Account)
-            .join(Account, Account.id == AccessToken.account_id)
-            .where(AccessToken.id == token_id)
-        ).first()
+        found = self.session.execute(TOKEN_WITH_ACCOUNT, {"token_id": token_id}).first()
         return None if found is None else (found[0], found[1])
 
     def login_tokens(self, account_id: str) -> list[AccessToken]:

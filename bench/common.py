@@ -166,8 +166,9 @@ def running(command: list[str], env: dict[str, str], port: int, what: str) -> It
 
 
 @contextmanager
-def served(database_url: str, workers: int = 1) -> Iterator[str]:
-    """`spaceport serve` in processes of its own, as deployed (for throughput)."""
+def served(database_url: str, workers: int = 1, *, embedded_worker: bool = True) -> Iterator[str]:
+    """`spaceport serve` in processes of its own, as deployed (for throughput); without its
+    embedded worker (`--no-worker`) when background work runs in processes of its own."""
     port = free_port()
     env = {
         **os.environ,
@@ -178,7 +179,8 @@ def served(database_url: str, workers: int = 1) -> Iterator[str]:
         "SPACEPORT_SECRET_KEY": BENCH_SECRET_KEY,
     }
     command = [sys.executable, "-m", "spaceport.cli", "serve", "--port", str(port)]
-    with running([*command, "--workers", str(workers)], env, port, "the server") as base:
+    command += ["--workers", str(workers)] + ([] if embedded_worker else ["--no-worker"])
+    with running(command, env, port, "the server") as base:
         yield base
 
 

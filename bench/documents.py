@@ -6,6 +6,7 @@ document, list 50 invoices with where and order; each side's median rate and the
     uv run python bench/documents.py                     # SQLite, one API process
     uv run python bench/documents.py --postgres postgresql+psycopg://postgres@127.0.0.1/postgres
     uv run python bench/documents.py --workers 2 --postgres ...   # creates with two processes
+    uv run python bench/documents.py --separate-worker   # events' fan-out in its own process
 
 Spaceport runs as `spaceport serve` and the floor under the same uvicorn, each in processes of
 their own, on loopback; wrk (one thread, 16 connections) leaves the CPU to the server. Issue
@@ -17,11 +18,23 @@ from __future__ import annotations
 import argparse
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-from common import fresh_database, launch_code, organization, served
+from common import (
+    BENCH_SECRET_KEY,
+    fresh_database,
+    launch_code,
+    organization,
+    served,
+    start_workers,
+    stop_workers,
+)
 from floor import compare, floor_served, wrk
+
+from spaceport.config import Settings
 
 LINES = [
     {"name": f"Part {n}", "quantity": n, "price": 19.99 * n, "_documentItemTaxes": [{"rate": 21}]}
@@ -38,6 +51,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="runs of each side per measure")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--only", choices=("create", "get", "list"), action="append")
+    parser.add_argument(
+        "--separate-worker",
+        action="store_true",
+        help="serve with --no-worker and run the background work in a `spaceport worker`",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is the load generator: apt-get install wrk")
@@ -46,8 +64,9 @@ def main() -> None:
     with (
         tempfile.TemporaryDirectory() as tmp,
         fresh_database(args.postgres, Path(tmp)) as url,
-        served(url, args.workers) as base,
+        served(url, args.workers, embedded_worker=not args.separate_worker) as base,
         httpx.Client(base_url=base, timeout=60) as http,
+        background(url, args.separate_worker),
     ):
         code, account_id = launch_code(http)
         org_id = organization(http, code, account_id)
@@ -60,7 +79,9 @@ def main() -> None:
             stored = http.post(f"/v1/organizations/{org_id}/documents", headers=headers, json=body)
             stored.raise_for_status()
         document = stored.json()
-        print(f"{engine}, {args.workers} API process(es) each, wrk {args.connections} connections,")
+        worker = "a `spaceport worker` apart" if args.separate_worker else "embedded worker"
+        print(f"{engine}, {args.workers} API process(es) each, {worker},")
+        print(f"wrk {args.connections} connections,", end=" ")
         print(f"{args.rounds} runs of {args.seconds} s per side, alternating; median rates")
         with floor_served(document, args.workers) as floor:
             bases = {"spaceport": base, "floor": floor}
@@ -79,6 +100,19 @@ def main() -> None:
             if "list" in only:
                 path = f"/v1/organizations/{org_id}/documents?{LIST}"
                 compare("list 50, where + order", args.rounds, measure(path))  # type: ignore[arg-type]
+
+
+@contextmanager
+def background(url: str, separate: bool) -> Iterator[None]:
+    """The events' fan-out (webhooks, flows) in one `spaceport worker` process of its own."""
+    if not separate:
+        yield
+        return
+    processes = start_workers(Settings(database_url=url, secret_key=BENCH_SECRET_KEY), 1)
+    try:
+        yield
+    finally:
+        stop_workers(processes)
 
 
 if __name__ == "__main__":

@@ -276,8 +276,13 @@ class Database:
         self.engine.dispose()
 
 
+# money stays exact (COMPAT §1.6); one decoder for every value (json.loads with options builds
+# a new one each call, issue 13: a list of 50 documents decodes some 600 values)
+_DECODER = json.JSONDecoder(parse_float=Decimal)
+
+
 def _loads(text: str | bytes) -> Any:
-    return json.loads(text, parse_float=Decimal)  # money stays exact (COMPAT §1.6)
+    return _DECODER.decode(text if isinstance(text, str) else text.decode())
 
 
 def _create_engine(url: str) -> Engine:

@@ -282,7 +282,8 @@ _DECODER = json.JSONDecoder(parse_float=Decimal)
 
 
 def _loads(text: str | bytes) -> Any:
-    return _DECODER.decode(text if isinstance(text, str) else text.decode())
+    # a number SQLite stored as one is a TypeError here, which SQLAlchemy answers with it
+    return _DECODER.decode(text.decode() if isinstance(text, bytes) else text)
 
 
 def _create_engine(url: str) -> Engine:

@@ -44,10 +44,16 @@ class Document(Model, SoftDeleted):
         UniqueConstraint("organization_id", "unique_id"),
         Index("ix_documents_organization_date", "organization_id", "date"),
         Index("ix_documents_organization_client", "organization_id", "client_id"),
-        # Issue 13 items 2 and 3: a type's page by date starts here without sorting the type's
-        # rows, and a count of a type over dates reads no row (migration 0013).
+        # Issue 13 items 2 and 3: a type's page by date (ties by id) is put in order from here
+        # without reading the type's rows, and a count of a type over dates reads no row
+        # (migrations 0013, 0014).
         Index(
-            "ix_documents_organization_type_date", "organization_id", "type", "date", "is_deleted"
+            "ix_documents_organization_type_date",
+            "organization_id",
+            "type",
+            "date",
+            "id",
+            "is_deleted",
         ),
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from spaceport.kit.db import Base, utcnow
@@ -19,9 +19,15 @@ class Job(Base):
     __tablename__ = "jobs"
     __table_args__ = (
         Index("ix_jobs_status_run_at", "status", "run_at"),
-        # "is an earlier job of this queue unfinished?" asked for every candidate
-        # (jobs/repository.due_jobs)
-        Index("ix_jobs_queue_status_created", "queue", "status", "created_at"),
+        # the first unfinished job of a queue, asked for every candidate (jobs/repository.due)
+        Index(
+            "ix_jobs_unfinished_by_queue",
+            "queue",
+            "created_at",
+            "id",
+            postgresql_where=text("status IN ('pending', 'running')"),
+            sqlite_where=text("status IN ('pending', 'running')"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(24), primary_key=True, default=new_id)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     bindparam,
     exists,
     false,
+    literal_column,
     or_,
     select,
     update,
@@ -27,27 +28,39 @@ from spaceport.jobs.models import UNFINISHED, Job
 from spaceport.kit.db import utcnow
 
 EVENT_BATCH: Final = 100
+# written into the statement, not bound: only then can the database tell that the query asks
+# for what the partial index of unfinished jobs holds (a bound value could be anything)
+UNFINISHED_IN_SQL: Final[tuple[ColumnElement[Any], ...]] = tuple(
+    literal_column(f"'{status}'") for status in UNFINISHED
+)
 
 
 def due(kinds: frozenset[str]) -> tuple[ColumnElement[bool], ...]:
     """Pending jobs of `kinds` whose time has come and running ones whose worker died (lease
-    expired), except those queued behind an unfinished earlier job of their queue; with the
-    parameter `now`."""
+    expired), of no queue or the first unfinished job of theirs (enqueue order: created_at,
+    then id), so a job waits behind the earlier jobs of its queue; with the parameter `now`.
+    The first of a queue is one probe of the partial index of unfinished jobs (migration
+    0015): asked as "is an earlier one unfinished?", PostgreSQL compared every candidate with
+    every earlier job of its queue."""
     now = bindparam("now", type_=Job.__table__.c.run_at.type)
-    earlier = aliased(Job)
-    queued_behind = exists().where(
-        earlier.queue == Job.queue,
-        earlier.status.in_(UNFINISHED),
-        or_(
-            earlier.created_at < Job.created_at,
-            and_(earlier.created_at == Job.created_at, earlier.id < Job.id),
-        ),
+    unfinished = aliased(Job)
+    first_of_queue = (
+        select(unfinished.id)
+        .where(unfinished.queue == Job.queue, unfinished.status.in_(UNFINISHED_IN_SQL))
+        .order_by(unfinished.created_at, unfinished.id)
+        .limit(1)
+        .correlate(Job)
+        .scalar_subquery()
     )
     time_has_come = or_(
         and_(Job.status == "pending", Job.run_at <= now),
         and_(Job.status == "running", Job.leased_until < now),
     )
-    return Job.kind.in_(sorted(kinds)), time_has_come, ~queued_behind
+    return (
+        Job.kind.in_(sorted(kinds)),
+        time_has_come,
+        or_(Job.queue.is_(None), Job.id == first_of_queue),
+    )
 
 
 @lru_cache(maxsize=64)

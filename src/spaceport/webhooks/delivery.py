@@ -14,9 +14,11 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 import httpx
 from cryptography.fernet import InvalidToken
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from spaceport.config import Delays, Settings
@@ -110,12 +112,13 @@ def secret_of(delivery: Delivery, settings: Settings) -> str:
 def prepare(session: Session, jobs: list[Job]) -> dict[str, Delivery | GiveUp | None]:
     """`Prepared.prepare` of "webhook.deliver" jobs: what each one sends, read in the
     transaction that claims them (a batch reads its webhooks, events and earlier attempts in
-    three queries); None when the webhook is gone or disabled (nothing to do), `GiveUp` when
+    three queries at most); None when the webhook is gone or disabled (nothing to do), `GiveUp` when
     its event is gone."""
     found_in = WebhookRepository(session)
     webhooks = found_in.live_with_ids({job.payload["webhookId"] for job in jobs})
     events = found_in.events({job.payload["eventUid"] for job in jobs})
-    attempts = found_in.earlier_attempts([job.id for job in jobs])
+    # a job in its first claim (`attempts` counts claims) has recorded no attempt yet
+    attempts = found_in.earlier_attempts([job.id for job in jobs if job.attempts > 1])
     prepared: dict[str, Delivery | GiveUp | None] = {}
     for job in jobs:
         webhook, uid = webhooks.get(job.payload["webhookId"]), job.payload["eventUid"]
@@ -172,8 +175,9 @@ def record(database: Database, delivery: Delivery, outcome: Outcome, claim: int)
     """Record the attempt; a delivered one also marks its job done, while the worker's claim
     (`claim`, the job's attempts when claimed) still holds it: True then (`jobs.RECORDED`)."""
     with database.transaction() as session:
-        session.add(
-            WebhookDelivery(
+        # Core, as `JobRepository.finish`: the attempt is written, never read back here
+        session.connection().execute(
+            insert(cast(Table, WebhookDelivery.__table__)).values(
                 webhook_id=delivery.webhook_id,
                 organization_id=delivery.organization_id,
                 event_uid=delivery.event_uid,

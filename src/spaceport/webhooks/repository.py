@@ -44,6 +44,8 @@ class WebhookRepository(Repository[Webhook]):
     def earlier_attempts(self, job_ids: list[str]) -> dict[str, tuple[int, datetime | None]]:
         """How many attempts each of these delivery jobs recorded, and when its first one
         started (those with none left out)."""
+        if not job_ids:
+            return {}
         of = WebhookDelivery.job_id
         stmt = select(of, func.count(), func.min(WebhookDelivery.created_at))
         rows = self.session.execute(stmt.where(of.in_(job_ids)).group_by(of)).all()

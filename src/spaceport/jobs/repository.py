@@ -13,6 +13,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     Table,
+    Update,
     and_,
     bindparam,
     exists,
@@ -29,6 +30,7 @@ from spaceport.jobs.models import UNFINISHED, Job
 from spaceport.kit.db import utcnow
 
 EVENT_BATCH: Final = 100
+JOBS: Final = cast(Table, Job.__table__)  # for Core statements, which the ORM need not follow
 # written into the statement, not bound: only then can the database tell that the query asks
 # for what the partial index of unfinished jobs holds (a bound value could be anything)
 UNFINISHED_IN_SQL: Final[tuple[ColumnElement[Any], ...]] = tuple(
@@ -36,40 +38,67 @@ UNFINISHED_IN_SQL: Final[tuple[ColumnElement[Any], ...]] = tuple(
 )
 
 
-def due(kinds: frozenset[str]) -> tuple[ColumnElement[bool], ...]:
+def due(kinds: frozenset[str], job: type[Job] = Job) -> tuple[ColumnElement[bool], ...]:
     """Pending jobs of `kinds` whose time has come and running ones whose worker died (lease
     expired), of no queue or the first unfinished job of theirs (enqueue order: created_at,
-    then id), so a job waits behind the earlier jobs of its queue; with the parameter `now`.
+    then id), so a job waits behind the earlier jobs of its queue; with the parameter `now`;
+    of the jobs `job` (an alias of them in a statement that names them twice).
     The first of a queue is one probe of the partial index of unfinished jobs (migration
     0015): asked as "is an earlier one unfinished?", PostgreSQL compared every candidate with
     every earlier job of its queue."""
-    now = bindparam("now", type_=Job.__table__.c.run_at.type)
+    now = bindparam("now", type_=JOBS.c.run_at.type)
     unfinished = aliased(Job)
     first_of_queue = (
         select(unfinished.id)
-        .where(unfinished.queue == Job.queue, unfinished.status.in_(UNFINISHED_IN_SQL))
+        .where(unfinished.queue == job.queue, unfinished.status.in_(UNFINISHED_IN_SQL))
         .order_by(unfinished.created_at, unfinished.id)
         .limit(1)
-        .correlate(Job)
+        .correlate(job)
         .scalar_subquery()
     )
     time_has_come = or_(
-        and_(Job.status == "pending", Job.run_at <= now),
-        and_(Job.status == "running", Job.leased_until < now),
+        and_(job.status == "pending", job.run_at <= now),
+        and_(job.status == "running", job.leased_until < now),
     )
     return (
-        Job.kind.in_(sorted(kinds)),
+        job.kind.in_(sorted(kinds)),
         time_has_come,
-        or_(Job.queue.is_(None), Job.id == first_of_queue),
+        or_(job.queue.is_(None), job.id == first_of_queue),
+    )
+
+
+def chosen_jobs(kinds: frozenset[str], limit: int) -> Select[str]:
+    """The ids of the first `limit` due jobs (`due`), in the order they are due, locked FOR
+    UPDATE SKIP LOCKED on PostgreSQL (a job another worker is claiming is passed over);
+    SQLite has one writer and no locks."""
+    candidate = aliased(Job, name="candidate")
+    return (
+        select(candidate.id)
+        .where(*due(kinds, candidate))
+        .order_by(candidate.run_at, candidate.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=candidate)
     )
 
 
 @lru_cache(maxsize=64)
-def due_jobs(kinds: frozenset[str], limit: int = 1) -> Select[Job]:
-    """The first `limit` due jobs (`due`), locked FOR UPDATE SKIP LOCKED (PostgreSQL; SQLite
-    has one writer and no locks). Built once per worker (every claim asks)."""
-    query = select(Job).where(*due(kinds)).order_by(Job.run_at, Job.id).limit(limit)
-    return query.with_for_update(skip_locked=True, of=Job)
+def lease_due(kinds: frozenset[str], limit: int = 1) -> Update:
+    """Lease the `chosen_jobs` in one statement, answering them as the UPDATE left them
+    (parameters `now` and `until`, the lease's end). They are chosen once, in a materialized
+    CTE, so the UPDATE takes no more than `limit`. Built once per worker (every claim asks);
+    one statement where a SELECT and an UPDATE cost a round trip more, and the ORM's loading
+    (issue 13 item 4)."""
+    chosen = chosen_jobs(kinds, limit).cte("chosen").prefix_with("MATERIALIZED")
+    return (
+        update(JOBS)
+        .where(JOBS.c.id.in_(select(chosen.c.id)))
+        .values(
+            status="running",
+            leased_until=bindparam("until", type_=JOBS.c.leased_until.type),
+            attempts=JOBS.c.attempts + 1,
+        )
+        .returning(*JOBS.c)
+    )
 
 
 @lru_cache(maxsize=64)
@@ -118,22 +147,13 @@ class JobRepository:
         self, kinds: Collection[str], now: datetime, count: int, leased_until: datetime
     ) -> list[Job]:
         """Lease the next `count` due jobs until `leased_until`, each claim counted in its
-        `attempts`: locked FOR UPDATE SKIP LOCKED (PostgreSQL), then set `running` in one
-        UPDATE. Two jobs of one queue are never both due: the later waits behind the earlier,
-        unfinished. The jobs answered are detached copies as the UPDATE left them."""
-        jobs = list(self.session.scalars(due_jobs(frozenset(kinds), count), {"now": now}))
-        if not jobs:
-            return []
-        self.session.execute(
-            update(Job)
-            .where(Job.id.in_([job.id for job in jobs]))
-            .values(status="running", leased_until=leased_until, attempts=Job.attempts + 1)
-            .execution_options(synchronize_session=False)
-        )
-        for job in jobs:  # the row as the UPDATE wrote it (it is locked: nobody else writes)
-            self.session.expunge(job)
-            job.status, job.leased_until, job.attempts = "running", leased_until, job.attempts + 1
-        return jobs
+        `attempts` (`lease_due`), in the order they are due. Two jobs of one queue are never
+        both due: the later waits behind the earlier, unfinished. The jobs answered belong to
+        no session."""
+        lease = {"now": now, "until": leased_until}
+        rows = self.session.connection().execute(lease_due(frozenset(kinds), count), lease)
+        jobs = [Job(**row._mapping) for row in rows]
+        return sorted(jobs, key=lambda job: (job.run_at, job.id))
 
     def renew(self, job_id: str, attempt: int, until: datetime) -> bool:
         """Extend a running job's lease while the claim `attempt` still holds it; False when
@@ -171,9 +191,6 @@ class JobRepository:
         # a quarter of a webhook delivery's record (issue 13 item 4)
         held = update(JOBS).where(*_held(job_id, attempt)).values(**values)
         return bool(self.session.connection().execute(held).rowcount)
-
-
-JOBS: Final = cast(Table, Job.__table__)
 
 
 def _held(job_id: str, attempt: int) -> tuple[ColumnElement[bool], ...]:

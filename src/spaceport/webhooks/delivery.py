@@ -14,7 +14,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 import httpx
 from cryptography.fernet import InvalidToken
@@ -22,7 +22,6 @@ from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from spaceport.config import Delays, Settings
-from spaceport.events.models import Event
 from spaceport.jobs.models import Job
 from spaceport.jobs.repository import JobRepository
 from spaceport.jobs.retry import retry_later
@@ -90,16 +89,9 @@ class Outcome:
 
 
 # -- reading what to send -------------------------------------------------------------------
-def event_body(event: Event) -> bytes:
+def event_body(event: str, organization_id: str, data: Any, uid: str) -> bytes:
     """Exactly the reference's "Webhook event body"."""
-    return dumps(
-        {
-            "event": event.event,
-            "organizationId": event.organization_id,
-            "data": event.data,
-            "uid": event.uid,
-        }
-    )
+    return dumps({"event": event, "organizationId": organization_id, "data": data, "uid": uid})
 
 
 def secret_of(delivery: Delivery, settings: Settings) -> str:
@@ -112,10 +104,10 @@ def secret_of(delivery: Delivery, settings: Settings) -> str:
 def prepare(session: Session, jobs: list[Job]) -> dict[str, Delivery | GiveUp | None]:
     """`Prepared.prepare` of "webhook.deliver" jobs: what each one sends, read in the
     transaction that claims them (a batch reads its webhooks, events and earlier attempts in
-    three queries at most); None when the webhook is gone or disabled (nothing to do), `GiveUp` when
-    its event is gone."""
+    three queries at most); None when the webhook is gone or disabled (nothing to do),
+    `GiveUp` when its event is gone."""
     found_in = WebhookRepository(session)
-    webhooks = found_in.live_with_ids({job.payload["webhookId"] for job in jobs})
+    webhooks = found_in.targets({job.payload["webhookId"] for job in jobs})
     events = found_in.events({job.payload["eventUid"] for job in jobs})
     # a job in its first claim (`attempts` counts claims) has recorded no attempt yet
     attempts = found_in.earlier_attempts([job.id for job in jobs if job.attempts > 1])
@@ -129,7 +121,8 @@ def prepare(session: Session, jobs: list[Job]) -> dict[str, Delivery | GiveUp | 
             prepared[job.id] = GiveUp(f"the event {uid} no longer exists")
         else:
             target = (webhook.id, webhook.organization_id, webhook.url, webhook.secret)
-            sent = (event.event, uid, event_body(event))
+            body = event_body(event.event, event.organization_id, event.data, uid)
+            sent = (event.event, uid, body)
             prepared[job.id] = Delivery(job.id, *target, *sent, *attempts.get(job.id, (0, None)))
     return prepared
 

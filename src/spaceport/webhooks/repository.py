@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 
 from spaceport.events.models import Event
 from spaceport.kit.repository import Repository
@@ -24,13 +25,19 @@ class WebhookRepository(Repository[Webhook]):
     def event(self, uid: str) -> Event | None:
         return self.first(select(Event).where(Event.uid == uid))
 
-    def live_with_ids(self, ids: Iterable[str]) -> dict[str, Webhook]:
-        """The live ones of these webhooks, whatever their organization, by id."""
-        found = self.all(self.statement().where(Webhook.id.in_(ids)))
-        return {webhook.id: webhook for webhook in found}
+    def targets(self, ids: Iterable[str]) -> dict[str, Row[str, str, str, str, bool]]:
+        """Where the live ones of these webhooks deliver, whatever their organization, by id:
+        (id, organization_id, url, secret, enabled), read as columns, not as webhooks, for a
+        batch of deliveries (issue 13 item 4: the ORM's loading cost more than the query)."""
+        w = Webhook
+        stmt = select(w.id, w.organization_id, w.url, w.secret, w.enabled)
+        found = self.session.execute(stmt.where(*self.live_conditions(), w.id.in_(ids)))
+        return {row.id: row for row in found}
 
-    def events(self, uids: Iterable[str]) -> dict[str, Event]:
-        return {event.uid: event for event in self.all(select(Event).where(Event.uid.in_(uids)))}
+    def events(self, uids: Iterable[str]) -> dict[str, Row[str, str, str, Any]]:
+        """These events' (uid, event, organization_id, data), by uid, read as columns."""
+        stmt = select(Event.uid, Event.event, Event.organization_id, Event.data)
+        return {row.uid: row for row in self.session.execute(stmt.where(Event.uid.in_(uids)))}
 
     def deliveries_of(self, webhook: Webhook, limit: int) -> list[WebhookDelivery]:
         """The webhook's attempts, newest first."""

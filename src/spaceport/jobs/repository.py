@@ -186,13 +186,21 @@ class JobRepository:
         return self._while_held(job_id, attempt, **values)
 
     def _while_held(self, job_id: str, attempt: int, **values: Any) -> bool:
-        # a Core UPDATE of the table on the session's connection: the ORM's would look for the
-        # job among the session's objects to update them too, which no caller holds, and cost
-        # a quarter of a webhook delivery's record (issue 13 item 4)
-        held = update(JOBS).where(*_held(job_id, attempt)).values(**values)
-        return bool(self.session.connection().execute(held).rowcount)
+        params = {"job": job_id, "attempt": attempt} | {f"new_{k}": v for k, v in values.items()}
+        found = self.session.connection().execute(while_held(frozenset(values)), params)
+        return bool(found.rowcount)
 
 
-def _held(job_id: str, attempt: int) -> tuple[ColumnElement[bool], ...]:
+@lru_cache(maxsize=16)
+def while_held(columns: frozenset[str]) -> Update:
+    """Set `columns` (parameters `new_<column>`) of the job `job` while the claim `attempt`
+    (the fencing token, `jobs.worker`) holds it. A Core UPDATE, built once per set of columns:
+    the ORM's would look for the job among the session's objects, which no caller holds, and
+    building it cost as much as running it (issue 13 item 4)."""
+    new = {column: bindparam(f"new_{column}", type_=JOBS.c[column].type) for column in columns}
+    return update(JOBS).where(*_held(bindparam("job"), bindparam("attempt"))).values(new)
+
+
+def _held(job_id: Any, attempt: Any) -> tuple[ColumnElement[bool], ...]:
     """The job, while the claim `attempt` (the fencing token, `jobs.worker`) holds it."""
     return JOBS.c.id == job_id, JOBS.c.attempts == attempt, JOBS.c.status == "running"

@@ -14,7 +14,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, Final, cast
 
 import httpx
 from cryptography.fernet import InvalidToken
@@ -60,6 +60,11 @@ def new_client() -> httpx.Client:
         trust_env=False,
         verify=outbound.tls_context(),
     )
+
+
+# an attempt, as a Core INSERT built once: written, never read back here, and building a
+# statement cost as much as running it (issue 13 item 4)
+ATTEMPT: Final = insert(cast(Table, WebhookDelivery.__table__))
 
 
 @dataclass(frozen=True)
@@ -168,20 +173,18 @@ def record(database: Database, delivery: Delivery, outcome: Outcome, claim: int)
     """Record the attempt; a delivered one also marks its job done, while the worker's claim
     (`claim`, the job's attempts when claimed) still holds it: True then (`jobs.RECORDED`)."""
     with database.transaction() as session:
-        # Core, as `JobRepository.finish`: the attempt is written, never read back here
-        session.connection().execute(
-            insert(cast(Table, WebhookDelivery.__table__)).values(
-                webhook_id=delivery.webhook_id,
-                organization_id=delivery.organization_id,
-                event_uid=delivery.event_uid,
-                job_id=delivery.job_id,
-                attempt=delivery.attempts_before + 1,
-                status_code=outcome.status_code,
-                duration_ms=outcome.duration_ms,
-                error=outcome.error,
-                created_at=outcome.started,
-            )
-        )
+        attempt = {
+            "webhook_id": delivery.webhook_id,
+            "organization_id": delivery.organization_id,
+            "event_uid": delivery.event_uid,
+            "job_id": delivery.job_id,
+            "attempt": delivery.attempts_before + 1,
+            "status_code": outcome.status_code,
+            "duration_ms": outcome.duration_ms,
+            "error": outcome.error,
+            "created_at": outcome.started,
+        }
+        session.connection().execute(ATTEMPT, attempt)
         return outcome.delivered and JobRepository(session).finish(delivery.job_id, claim, "done")
 
 

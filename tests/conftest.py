@@ -19,6 +19,7 @@ from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.sql import ClauseElement
 
 from spaceport.app import create_app
 from spaceport.config import Settings
@@ -106,6 +107,18 @@ def database_url(
     migrate.upgrade(url)
     yield url
     drop_postgres_database(url)
+
+
+def query_plan(database: Database, stmt: ClauseElement) -> str:
+    """The database's plan of `stmt`, its values written in; on PostgreSQL with sequential
+    scans off, so that a small table still shows whether an index can answer."""
+    dialect = database.engine.dialect.name
+    with database.engine.connect() as connection:
+        if dialect == "postgresql":
+            connection.execute(text("SET enable_seqscan = off"))
+        compiled = stmt.compile(connection, compile_kwargs={"literal_binds": True})
+        explain = "EXPLAIN" if dialect == "postgresql" else "EXPLAIN QUERY PLAN"
+        return " ".join(str(row) for row in connection.execute(text(f"{explain} {compiled}")))
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,12 @@ from spaceport.kit import migrate
 from spaceport.kit.db import Database, JSONType, UTCDateTime
 from spaceport.kit.search import FTS_TABLES, caseless, containing, like_literal
 from spaceport.organizations.models import Organization
-from tests.conftest import POSTGRES_URL, create_postgres_database, drop_postgres_database
+from tests.conftest import (
+    POSTGRES_URL,
+    create_postgres_database,
+    drop_postgres_database,
+    query_plan,
+)
 
 SPECIAL = "KΩẞſıİϑϐϕϰϱϵςΣσσẛ"  # characters re matches beyond their simple lowercase
 
@@ -65,13 +70,7 @@ def test_caseless_keeps_every_case_insensitive_match_of_postgresql(database: Dat
 def test_the_search_reads_the_trigram_index(database: Database) -> None:
     dialect = database.engine.dialect.name
     for model in (Client, Item, Document):
-        stmt = select(model.id).where(containing(model, "rocket", dialect))
-        with database.engine.connect() as connection:
-            if dialect == "postgresql":
-                connection.execute(text("SET enable_seqscan = off"))
-            compiled = stmt.compile(connection, compile_kwargs={"literal_binds": True})
-            explain = "EXPLAIN" if dialect == "postgresql" else "EXPLAIN QUERY PLAN"
-            plan = " ".join(str(row) for row in connection.execute(text(f"{explain} {compiled}")))
+        plan = query_plan(database, select(model.id).where(containing(model, "rocket", dialect)))
         index = f"ix_{model.__tablename__}_search_trigrams"
         assert (index if dialect == "postgresql" else "VIRTUAL TABLE") in plan, plan
 

@@ -13,6 +13,8 @@ from spaceport.kit.ids import new_id
 
 Status = Literal["pending", "running", "done", "failed"]
 UNFINISHED = ("pending", "running")
+# the rows of the partial index of unfinished jobs (migration 0015 writes the same predicate)
+IS_UNFINISHED = text(f"status IN ({', '.join(repr(status) for status in UNFINISHED)})")
 
 
 class Job(Base):
@@ -25,8 +27,8 @@ class Job(Base):
             "queue",
             "created_at",
             "id",
-            postgresql_where=text("status IN ('pending', 'running')"),
-            sqlite_where=text("status IN ('pending', 'running')"),
+            postgresql_where=IS_UNFINISHED,
+            sqlite_where=IS_UNFINISHED,
         ),
     )
 

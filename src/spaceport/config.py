@@ -82,6 +82,7 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:8000"
     cors_origins: str = "*"  # COMPAT §1.14: comma-separated origins browsers may call from
     threads: int = 8  # endpoint threads per API process
+    read_threads: int = Field(default=2, ge=1, le=64)  # one-phase reads at once (`read_phase`)
     # document email and recurrence notification: seconds before the 2nd, 3rd and 4th try
     mail_retry_delays: RetryDelays = delays("60,300,1800")
     worker_poll_seconds: float = 1.0  # how often an idle worker looks for due jobs

@@ -23,7 +23,7 @@ from typing import TypeVar
 
 from fastapi import APIRouter
 
-from spaceport.access.authorization import organization_scope
+from spaceport.access.authorization import organization_scope, scoped_read
 from spaceport.events import service as events
 from spaceport.kit import routes
 from spaceport.kit.crud import Binding, Crud, Values
@@ -33,7 +33,7 @@ from spaceport.kit.routes import ALL, IN_PARENT, ORGANIZATIONS, Route
 
 M = TypeVar("M", bound=Model)
 
-BINDING = Binding(record=events.record, scope=organization_scope)
+BINDING = Binding(record=events.record, scope=organization_scope, read=scoped_read)
 
 
 class Resource(Crud[M]):

@@ -7,6 +7,7 @@ organizations do not wait for each other."""
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -138,3 +139,43 @@ def test_writers_of_two_organizations_do_not_wait_for_each_other(
         answer = waiting.result(timeout=60)
     assert answer.status_code == 200, answer.text
     assert answer.json()["number"].endswith("-00002")
+
+
+def test_one_phase_reads_take_turns_in_the_read_lane(settings: Any, database: Database) -> None:
+    """Issue 13: at most `read_threads` one-phase reads (`read_phase`) of a process run at once;
+    the others wait in the event loop, not in threads that want the GIL."""
+    from spaceport.app import create_app
+
+    app = create_app(settings.model_copy(update={"read_threads": 1}), database)
+    server = LiveServer(app)
+    running: set[int] = set()
+    most = 0
+
+    def begin(_connection: Any) -> None:
+        nonlocal most
+        running.add(threading.get_ident())
+        most = max(most, len(running))
+        time.sleep(0.02)  # long enough that reads sent together would overlap
+
+    def end(_connection: Any) -> None:
+        running.discard(threading.get_ident())
+
+    try:
+        api = Api(TestClient(app))
+        org_id = api.create_organization()["id"]
+        url = f"{server.url}/v1/organizations/{org_id}/clients"
+        listeners = [("begin", begin), ("commit", end), ("rollback", end)]
+        for name, listener in listeners:
+            event.listen(database.engine, name, listener)
+        try:
+            with ThreadPoolExecutor(max_workers=8) as pool:
+                answers = list(
+                    pool.map(lambda _: httpx.get(url, headers=api.headers, timeout=60), range(16))
+                )
+        finally:
+            for name, listener in listeners:
+                event.remove(database.engine, name, listener)
+    finally:
+        server.stop()
+    assert [a.status_code for a in answers] == [200] * 16
+    assert most == 1

@@ -9,10 +9,10 @@ Issue 15 item 1: a launch code scoped `read` may only read (GET, HEAD), whatever
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.dependencies.models import Dependant
@@ -25,13 +25,16 @@ from spaceport.access.models import Access
 from spaceport.access.repository import AccessRepository
 from spaceport.accounts.models import READ_SCOPE, AccessToken, Account
 from spaceport.accounts.repository import AccountRepository
+from spaceport.kit.crud import AUTHORIZES
 from spaceport.kit.db import Model, utcnow
 from spaceport.kit.errors import Forbidden, NotFound, Unauthorized
 from spaceport.kit.repository import repository_of
-from spaceport.kit.transaction import READ_METHODS, Db, transaction
+from spaceport.kit.transaction import READ_METHODS, Db, read_phase, transaction
 from spaceport.kit.wire import RELATION_ORGANIZATION
 from spaceport.organizations.models import Organization
 from spaceport.organizations.repository import OrganizationRepository
+
+T = TypeVar("T")
 
 
 def code_hash(code: str) -> str:
@@ -156,7 +159,7 @@ def _calls(dependant: Dependant) -> set[Any]:
 
 def needs_caller(route: APIRoute) -> bool:
     """The route answers 401 without a launch code (for the OpenAPI document's security)."""
-    return current_caller in _calls(route.dependant)
+    return current_caller in _calls(route.dependant) or getattr(route.endpoint, AUTHORIZES, False)
 
 
 def authenticate_first(routers: Iterable[APIRouter]) -> None:
@@ -241,25 +244,59 @@ def organization_scope(
     with `via`, the id of a `via` resource whose `organization_id` names the organization."""
 
     def dependency(request: Request, session: Db, caller: CallerDep) -> Scope:
-        resource_id = request.path_params[param]
-        instance: Any = None
-        organization_id = resource_id
-        if via is not None:
-            # A deleted one too: each route answers it with `live` (COMPAT §5.1).
-            instance = repository_of(via)(session).get(resource_id, include_deleted=True)
-            if instance is None:
-                raise NotFound(f"Unknown {via.__name__.lower()} id {resource_id!r}")
-            organization_id = instance.organization_id
-            if request.scope.get(RELATION_ORGANIZATION, organization_id) != organization_id:
-                raise NotFound(f"Unknown {via.__name__.lower()} id {resource_id!r}")
-        organization, access = authorize(
+        return scope_of(
+            request,
             session,
             caller,
-            organization_id,
-            request.method,
+            via,
+            param=param,
             admin_only=admin_only,
             while_inactive=while_inactive,
         )
-        return Scope(caller, organization, access, instance)
 
     return Depends(dependency)
+
+
+def scope_of(
+    request: Request,
+    session: Session,
+    caller: Caller,
+    via: type[Model] | None,
+    *,
+    param: str = "id",
+    admin_only: bool = False,
+    while_inactive: bool = False,
+) -> Scope:
+    """The `Scope` that `organization_scope` gives (its docstring)."""
+    resource_id = request.path_params[param]
+    instance: Any = None
+    organization_id = resource_id
+    if via is not None:
+        # A deleted one too: each route answers it with `live` (COMPAT §5.1).
+        instance = repository_of(via)(session).get(resource_id, include_deleted=True)
+        if instance is None:
+            raise NotFound(f"Unknown {via.__name__.lower()} id {resource_id!r}")
+        organization_id = instance.organization_id
+        if request.scope.get(RELATION_ORGANIZATION, organization_id) != organization_id:
+            raise NotFound(f"Unknown {via.__name__.lower()} id {resource_id!r}")
+    organization, access = authorize(
+        session,
+        caller,
+        organization_id,
+        request.method,
+        admin_only=admin_only,
+        while_inactive=while_inactive,
+    )
+    return Scope(caller, organization, access, instance)
+
+
+async def scoped_read(
+    request: Request, via: type[Model] | None, work: Callable[[Session, Scope], T]
+) -> T:
+    """`kit.crud.ScopedRead`: the caller (401 first, COMPAT §2.2), the scope of
+    `organization_scope(via)`, then `work`, in one reading transaction in one thread."""
+
+    def read(session: Session) -> T:
+        return work(session, scope_of(request, session, caller_of(session, request), via))
+
+    return await read_phase(request, read)

@@ -28,11 +28,12 @@ the event recorder and the authorization dependency — is a `Binding` that a su
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
+from fastapi import Request
 from pydantic import BaseModel
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
@@ -46,6 +47,7 @@ from spaceport.kit.schemas import ApiModel
 from spaceport.kit.serialize import api_name, to_api
 
 M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 Values = dict[str, Any]
 Prepare = Callable[[Session, str, Values, Any], Values]
 Guard = Callable[[Session, Any], None]
@@ -66,13 +68,37 @@ class Scoped(Protocol):
     def instance(self) -> Any: ...
 
 
+class ScopedRead(Protocol):
+    """`read(request, via, work)`: `work(session, scope)` in one reading transaction that first
+    resolves the caller and the scope `scope(via)` would give (the path's organization, or the
+    `via` instance the path names), all in one thread (issue 13: each hop between the event loop
+    and a thread costs more than a query)."""
+
+    def __call__(
+        self, request: Request, via: type[Model] | None, work: Callable[[Session, Any], T]
+    ) -> Awaitable[T]: ...
+
+
+# Marks an endpoint that authorizes its caller itself, through `Binding.read`, rather than
+# through the caller dependency (for the OpenAPI document's security).
+AUTHORIZES = "__spaceport_authorizes__"
+E = TypeVar("E", bound=Callable[..., Any])
+
+
+def authorizing(endpoint: E) -> E:
+    setattr(endpoint, AUTHORIZES, True)  # noqa: B010 - a marker on a plain function
+    return endpoint
+
+
 @dataclass(frozen=True)
 class Binding:
     """How the application records events and authorizes routes. `scope(None)` is the
-    dependency for `/organizations/{id}/...`; `scope(Model)` for `/<models>/{id}`."""
+    dependency for `/organizations/{id}/...`; `scope(Model)` for `/<models>/{id}`; `read` the
+    same authorization for reads that run in one phase (`ScopedRead`)."""
 
     record: Recorder
     scope: Callable[[type[Model] | None], Any]
+    read: ScopedRead
 
 
 def keep(_session: Session, _organization_id: str, values: Values, _instance: Any) -> Values:

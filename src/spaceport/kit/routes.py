@@ -17,20 +17,21 @@ actions, a replacing PUT) to the router it gets back. Each route declares its an
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from sqlalchemy.orm import Session
 
 from spaceport.kit.answers import Count, many
-from spaceport.kit.crud import Crud, Scoped, Values
+from spaceport.kit.crud import Crud, Scoped, Values, authorizing
 from spaceport.kit.db import Model
 from spaceport.kit.filters import parse_filter
 from spaceport.kit.json import ApiResponse
 from spaceport.kit.repository import live
 from spaceport.kit.routing import Router
 from spaceport.kit.transaction import Db
-from spaceport.kit.wire import Query, body_of
+from spaceport.kit.wire import QueryBody, body_of, query_of
 
 Route = Literal["create", "find", "count", "get", "update", "delete"]
 ALL: tuple[Route, ...] = ("create", "find", "count", "get", "update", "delete")
@@ -72,18 +73,25 @@ def _in_organization(
 
     if "find" in only:
 
-        @routes.get(path, name=f"list_{resource.collection}", response_model=many(answer))
-        def find(session: Db, scope: Scoped = scope, query: Values = Query) -> Any:
+        def found(session: Session, scope: Scoped, query: Values) -> Any:
             flt = parse_filter(query)
             rows = resource.repo(session).find_in(scope.organization_id, flt)
-            return ApiResponse(resource.answer_many(session, rows, flt, resource.serializer(query)))
+            return resource.answer_many(session, rows, flt, resource.serializer(query))
+
+        @routes.get(path, name=f"list_{resource.collection}", response_model=many(answer))
+        @authorizing
+        async def find(request: Request, body: bytes = QueryBody) -> Any:
+            return await _read(resource, None, request, body, found)
 
     if "count" in only:
 
+        def counted(session: Session, scope: Scoped, query: Values) -> Any:
+            return {"count": resource.repo(session).count_in(scope.organization_id, query)}
+
         @routes.get(f"{path}/count", name=f"count_{resource.collection}", response_model=Count)
-        def count(session: Db, scope: Scoped = scope, query: Values = Query) -> Any:
-            number = resource.repo(session).count_in(scope.organization_id, query)
-            return ApiResponse({"count": number})
+        @authorizing
+        async def count(request: Request, body: bytes = QueryBody) -> Any:
+            return await _read(resource, None, request, body, counted)
 
 
 def _by_id(routes: APIRouter, resource: Crud[Any], only: Collection[Route]) -> None:
@@ -94,11 +102,15 @@ def _by_id(routes: APIRouter, resource: Crud[Any], only: Collection[Route]) -> N
 
     if "get" in only:
 
-        @routes.get(path, name=f"get_{resource.event}", response_model=answer)
-        def get(session: Db, scope: Scoped = scope, query: Values = Query) -> Any:
+        def got(session: Session, scope: Scoped, query: Values) -> Any:
             instance = resource.live(scope.instance)
             flt, serialize = parse_filter(query), resource.serializer(query)
-            return ApiResponse(resource.answer(session, instance, flt, serialize))
+            return resource.answer(session, instance, flt, serialize)
+
+        @routes.get(path, name=f"get_{resource.event}", response_model=answer)
+        @authorizing
+        async def get(request: Request, body: bytes = QueryBody) -> Any:
+            return await _read(resource, resource.model, request, body, got)
 
     if "update" in only:
 
@@ -138,6 +150,14 @@ def children(
     def parent_of(scoped: Scoped) -> Any:
         return live(scoped.instance, what)
 
+    def found(session: Session, scope: Scoped, query: Values) -> Any:
+        flt = parse_filter(query)
+        rows = resource.repo(session).find(flt, column == parent_of(scope).id)
+        return resource.answer_many(session, rows, flt, resource.serializer(query))
+
+    def counted(session: Session, scope: Scoped, query: Values) -> Any:
+        return {"count": resource.repo(session).count(query, column == parent_of(scope).id)}
+
     for path in paths:
         base = f"/{parent_collection}/{{id}}/{path}"
         name = f"{parent_collection}_{path}"
@@ -153,17 +173,31 @@ def children(
         if "find" in only:
 
             @routes.get(base, name=f"list_{name}", response_model=many(answer))
-            def find(session: Db, scope: Scoped = scope, query: Values = Query) -> Any:
-                flt = parse_filter(query)
-                rows = resource.repo(session).find(flt, column == parent_of(scope).id)
-                serialize = resource.serializer(query)
-                return ApiResponse(resource.answer_many(session, rows, flt, serialize))
+            @authorizing
+            async def find(request: Request, body: bytes = QueryBody) -> Any:
+                return await _read(resource, parent, request, body, found)
 
         if "count" in only:
 
             @routes.get(f"{base}/count", name=f"count_{name}", response_model=Count)
-            def count(session: Db, scope: Scoped = scope, query: Values = Query) -> Any:
-                number = resource.repo(session).count(query, column == parent_of(scope).id)
-                return ApiResponse({"count": number})
+            @authorizing
+            async def count(request: Request, body: bytes = QueryBody) -> Any:
+                return await _read(resource, parent, request, body, counted)
 
     return routes
+
+
+async def _read(
+    resource: Crud[Any],
+    via: type[Model] | None,
+    request: Request,
+    body: bytes,
+    work: Callable[[Session, Scoped, Values], Any],
+) -> Any:
+    """`work(session, scope, query)` and its answer's rendering in one phase (`Binding.read`):
+    the query is decoded once the caller is known (a bad one is a 400 after the 401)."""
+
+    def answered(session: Session, scope: Scoped) -> ApiResponse:
+        return ApiResponse(work(session, scope, query_of(request, body)))
+
+    return await resource.binding.read(request, via, answered)

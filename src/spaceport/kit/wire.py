@@ -296,15 +296,25 @@ def decode_body(content_type: str, raw: bytes) -> dict[str, Any]:
 async def read_query(request: Request) -> dict[str, Any]:
     """Query parameters with bracket keys decoded (COMPAT §1.4). A GET may carry a JSON body
     whose `filter` or `where` counts as if it came in the query (COMPAT §1.3)."""
-    query = checked(decode_qs(request.url.query)) if request.url.query else {}
+    return query_of(request, await query_body(request))
+
+
+async def query_body(request: Request) -> bytes:
+    """The body of a GET, which may carry the query (COMPAT §1.3): read, not yet decoded."""
     if request.method == "GET" and request.headers.get("content-length", "0") != "0":
-        raw = await request.body()
-        if raw.strip():
-            body = decode_json(raw)
-            if isinstance(body, dict):
-                for key in ("filter", "where"):
-                    if key in body and key not in query:
-                        query[key] = body[key]
+        return await request.body()
+    return b""
+
+
+def query_of(request: Request, body: bytes) -> dict[str, Any]:
+    """The query of `read_query` from the GET's body as `query_body` read it."""
+    query = checked(decode_qs(request.url.query)) if request.url.query else {}
+    if body.strip():
+        decoded = decode_json(body)
+        if isinstance(decoded, dict):
+            for key in ("filter", "where"):
+                if key in decoded and key not in query:
+                    query[key] = decoded[key]
     return query
 
 
@@ -340,6 +350,10 @@ async def query_params(request: Request) -> dict[str, Any]:
 
 
 query_params.__spaceport_query__ = True  # type: ignore[attr-defined]  # for OpenAPI: `filter`
+query_body.__spaceport_query__ = True  # type: ignore[attr-defined]
 
 
 Query = Depends(query_params)
+# For routes that decode the query in their own thread, once the caller is known (kit.routes):
+# the GET's body, read in the loop, for `query_of`.
+QueryBody = Depends(query_body)

@@ -1,0 +1,89 @@
+"""The resource routes (kit.routes): a read (get, find, count, and a parent's children) runs in
+one phase, the caller, the scope and the answer in one thread (issue 13: each hop between the
+event loop and a thread costs more than a query), and keeps COMPAT §2.2's order of answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import anyio.to_thread
+import pytest
+
+from tests.conftest import Api
+
+BODY = {
+    "_documentClient": {"name": "Rocket Man"},
+    "_documentItems": [{"name": "Suit", "price": 100, "_documentItemTaxes": [{"rate": 21}]}],
+}
+
+
+@pytest.fixture
+def hops(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The name of each function sent to a thread meanwhile (Starlette and FastAPI send theirs
+    through `anyio.to_thread.run_sync`, as `kit.transaction` does)."""
+    sent: list[str] = []
+    run_sync = anyio.to_thread.run_sync
+
+    async def counted(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        sent.append(getattr(function, "__qualname__", repr(function)))
+        return await run_sync(function, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    yield sent
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/documents/{document}",
+        "/v1/documents/{document}?filter[include]=payments",
+        "/v1/organizations/{org}/documents?filter[where][type]=invoice&filter[order]=date DESC",
+        "/v1/organizations/{org}/documents/count?where[type]=invoice",
+        "/v1/documents/{document}/payments",
+        "/v1/documents/{document}/payments/count",
+    ],
+)
+def test_a_read_is_one_hop_to_a_thread(api: Api, hops: list[str], path: str) -> None:
+    org_id = api.create_organization()["id"]
+    document = api.post(f"/v1/organizations/{org_id}/documents", json=BODY).json()
+    hops.clear()
+    answer = api.get(path.format(org=org_id, document=document["id"]))
+    assert answer.status_code == 200, answer.text
+    assert len(hops) == 1, hops
+
+
+def test_a_read_answers_as_before(api: Api) -> None:
+    org_id = api.create_organization()["id"]
+    document = api.post(f"/v1/organizations/{org_id}/documents", json=BODY).json()
+    assert api.get(f"/v1/documents/{document['id']}").json() == document
+    listed = api.get(f"/v1/organizations/{org_id}/documents").json()
+    assert [d["id"] for d in listed] == [document["id"]]
+    assert api.get(f"/v1/organizations/{org_id}/documents/count").json() == {"count": 1}
+    # COMPAT §1.3: a GET's JSON body may carry the filter
+    fields = api.client.request(
+        "GET",
+        f"/v1/documents/{document['id']}",
+        headers={**api.headers, "Content-Type": "application/json"},
+        content=b'{"filter": {"fields": ["id", "number"]}}',
+    )
+    assert fields.json() == {"id": document["id"], "number": document["number"]}
+
+
+def test_the_caller_is_judged_before_the_path_and_the_query(api: Api, client: Any) -> None:
+    """COMPAT §2.2: no launch code is a 401 whatever the query; an unknown id is a 404; another
+    organization's document is a 401; a bad filter is a 400 once the caller may read."""
+    org_id = api.create_organization()["id"]
+    document = api.post(f"/v1/organizations/{org_id}/documents", json=BODY).json()
+    path = f"/v1/documents/{document['id']}"
+    assert client.get(f"{path}?filter={{bad").status_code == 401
+    assert client.get(f"/v1/organizations/{org_id}/documents?filter={{bad").status_code == 401
+    assert api.get(f"{path}?filter={{bad").status_code == 400
+    assert api.get(f"/v1/organizations/{org_id}/documents?filter={{bad").status_code == 400
+    assert api.get("/v1/documents/nothing-here").status_code == 404
+    stranger = Api(client)
+    assert stranger.get(path).status_code == 401
+    assert stranger.get(f"/v1/organizations/{org_id}/documents/count").status_code == 401
+    client_id = api.post(f"/v1/organizations/{org_id}/clients", data={"name": "Gone"}).json()["id"]
+    assert api.delete(f"/v1/clients/{client_id}").status_code == 200
+    assert api.get(f"/v1/clients/{client_id}").status_code == 404  # COMPAT §5.1: deleted

@@ -68,3 +68,16 @@ def test_a_duplicate_is_still_a_409_and_an_empty_unique_id_a_422(
     for _ in range(2):
         assert invalid_property(api.post(url, json={**body, "uniqueId": ""}), "uniqueId")
     assert len(api.get(url).json()) == 1
+
+
+def test_empty_json_values_are_fresh_objects() -> None:
+    """Issue 13: an empty list or object is decoded without the decoder, each a new one (a
+    change to one instance's value never shows in another's)."""
+    from decimal import Decimal
+
+    from spaceport.kit.db import _loads
+
+    first, second = _loads("[]"), _loads(b"[]")
+    first.append(1)
+    assert second == [] and _loads("{}") == {} and _loads("{}") is not _loads("{}")
+    assert _loads('{"rate": 9.5}') == {"rate": Decimal("9.5")}

@@ -195,3 +195,12 @@ def test_form_label_with_a_boundary_is_multipart(api: Api) -> None:
     )
     assert response.status_code == 200, response.text
     assert (response.json()["name"], response.json()["countryAlpha2Code"]) == ("Labelled", "SI")
+
+
+def test_the_date_header_is_an_http_date_of_the_second() -> None:
+    """COMPAT §1.12: the Date header (formatted once per second, issue 13) is RFC 7231's."""
+    from spaceport.kit.wire import http_date
+
+    assert http_date(0) == b"Thu, 01 Jan 1970 00:00:00 GMT"
+    assert http_date(1_800_000_000) == b"Fri, 15 Jan 2027 08:00:00 GMT"
+    assert http_date(0) == b"Thu, 01 Jan 1970 00:00:00 GMT"

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple, cast
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -171,6 +171,22 @@ class ActivityRepository(Repository[DocumentActivity]):
         return self.all(stmt.order_by(DocumentActivity.created_at, DocumentActivity.id))
 
 
+COUNTERS: Final = cast(Table, DocumentCounter.__table__)
+# Built once (issue 13): a Core statement on the table, which neither rebuilds its cache key
+# per call nor evaluates its criteria against the session's objects as an ORM update does.
+ADVANCE: Final = (
+    update(COUNTERS)
+    .where(
+        COUNTERS.c.organization_id == bindparam("counter_organization_id"),
+        COUNTERS.c.type == bindparam("counter_type"),
+        COUNTERS.c.year == bindparam("counter_year"),
+        COUNTERS.c.unit_id == bindparam("counter_unit_id"),
+    )
+    .values(last=COUNTERS.c.last + 1)
+    .returning(COUNTERS.c.last)
+)
+
+
 class Counters:
     """The gapless counters of document numbers (COMPAT §6.2): one row per organization, type,
     year and unit, each advanced inside the creating transaction."""
@@ -200,13 +216,16 @@ class Counters:
         """The next number of the sequence, taken with `UPDATE ... RETURNING`: the update locks
         the counter's row (PostgreSQL) or holds the write lock (SQLite) until the transaction
         ends, so concurrent creates take turns. None when the counter does not exist."""
-        advance = (
-            update(DocumentCounter)
-            .where(*self._key(organization_id, type_, year, unit_id))
-            .values(last=DocumentCounter.last + 1)
-            .returning(DocumentCounter.last)
+        found = self.session.execute(
+            ADVANCE,
+            {
+                "counter_organization_id": organization_id,
+                "counter_type": type_,
+                "counter_year": year,
+                "counter_unit_id": unit_id or "",
+            },
         )
-        sequence: int | None = self.session.execute(advance).scalar()
+        sequence: int | None = found.scalar()
         return sequence
 
     def create_missing(

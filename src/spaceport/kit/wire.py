@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterable
 from decimal import Decimal
 from email.utils import formatdate
+from functools import lru_cache
 from typing import Any, TypeVar
 from urllib.parse import unquote_to_bytes
 
@@ -163,13 +165,19 @@ class DateMiddleware:
         await self.app(scope, receive, with_date(send))
 
 
+@lru_cache(maxsize=1)
+def http_date(second: int) -> bytes:
+    """The Date header of answers sent within this second, formatted once (issue 13)."""
+    return formatdate(second, usegmt=True).encode()
+
+
 def with_date(send: Send) -> Send:
     """COMPAT §1.5, COMPAT §1.12: exactly one Date header on every answer."""
 
     async def send_with_date(message: Message) -> None:
         if message["type"] == "http.response.start":
             headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"date"]
-            headers.append((b"date", formatdate(usegmt=True).encode()))
+            headers.append((b"date", http_date(int(time.time()))))
             message = dict(message, headers=headers)
         await send(message)
 

@@ -9,7 +9,9 @@ from typing import Any
 
 import anyio.to_thread
 import pytest
+from sqlalchemy import event
 
+from spaceport.kit.db import Database
 from tests.conftest import Api
 
 BODY = {
@@ -87,3 +89,23 @@ def test_the_caller_is_judged_before_the_path_and_the_query(api: Api, client: An
     client_id = api.post(f"/v1/organizations/{org_id}/clients", data={"name": "Gone"}).json()["id"]
     assert api.delete(f"/v1/clients/{client_id}").status_code == 200
     assert api.get(f"/v1/clients/{client_id}").status_code == 404  # COMPAT §5.1: deleted
+
+
+def test_a_read_by_id_asks_two_queries(api: Api, database: Database) -> None:
+    """Issue 13: the launch code's account, then the instance with its organization and the
+    caller's access (`OrganizationRepository.via_with_access`), then nothing more."""
+    org_id = api.create_organization()["id"]
+    document = api.post(f"/v1/organizations/{org_id}/documents", json=BODY).json()
+    selects: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", record)
+    try:
+        answer = api.get(f"/v1/documents/{document['id']}")
+    finally:
+        event.remove(database.engine, "before_cursor_execute", record)
+    assert answer.status_code == 200, answer.text
+    assert len(selects) == 2, selects

@@ -28,7 +28,6 @@ from spaceport.accounts.repository import AccountRepository
 from spaceport.kit.crud import AUTHORIZES
 from spaceport.kit.db import Model, utcnow
 from spaceport.kit.errors import Forbidden, NotFound, Unauthorized
-from spaceport.kit.repository import repository_of
 from spaceport.kit.transaction import READ_METHODS, Db, read_phase, transaction
 from spaceport.kit.wire import RELATION_ORGANIZATION
 from spaceport.organizations.models import Organization
@@ -221,6 +220,20 @@ def authorize(
     )
     if organization is None:
         raise NotFound(f"Unknown organization id {organization_id!r}")
+    return judged(
+        organization, access, method, admin_only=admin_only, while_inactive=while_inactive
+    )
+
+
+def judged(
+    organization: Organization,
+    access: Access | None,
+    method: str,
+    *,
+    admin_only: bool = False,
+    while_inactive: bool = False,
+) -> tuple[Organization, Access]:
+    """`authorize`'s judgement of an access already read (the module's docstring)."""
     if access is None:
         raise Unauthorized()
     reading = method in READ_METHODS
@@ -269,20 +282,26 @@ def scope_of(
 ) -> Scope:
     """The `Scope` that `organization_scope` gives (its docstring)."""
     resource_id = request.path_params[param]
-    instance: Any = None
-    organization_id = resource_id
-    if via is not None:
-        # A deleted one too: each route answers it with `live` (COMPAT §5.1).
-        instance = repository_of(via)(session).get(resource_id, include_deleted=True)
-        if instance is None:
-            raise NotFound(f"Unknown {via.__name__.lower()} id {resource_id!r}")
-        organization_id = instance.organization_id
-        if request.scope.get(RELATION_ORGANIZATION, organization_id) != organization_id:
-            raise NotFound(f"Unknown {via.__name__.lower()} id {resource_id!r}")
-    organization, access = authorize(
-        session,
-        caller,
-        organization_id,
+    if via is None:
+        organization, access = authorize(
+            session,
+            caller,
+            resource_id,
+            request.method,
+            admin_only=admin_only,
+            while_inactive=while_inactive,
+        )
+        return Scope(caller, organization, access)
+    # A deleted one too: each route answers it with `live` (COMPAT §5.1). Read with its
+    # organization and the caller's access, in one query (issue 13).
+    found = OrganizationRepository(session).via_with_access(via, resource_id, caller.account.id)
+    relation = request.scope.get(RELATION_ORGANIZATION)
+    if found is None or relation not in (None, found[1].id):
+        raise NotFound(f"Unknown {via.__name__.lower()} id {resource_id!r}")
+    instance, organization, read_access = found
+    organization, access = judged(
+        organization,
+        read_access,
         request.method,
         admin_only=admin_only,
         while_inactive=while_inactive,

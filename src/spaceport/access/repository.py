@@ -10,13 +10,16 @@ from spaceport.access.models import Access
 from spaceport.kit.repository import Repository
 
 
-def active_of(account_id: str | BindParameter[str]) -> ColumnElement[bool]:
-    """The account's accesses that are active, enabled and accepted (COMPAT §3.6)."""
+def active_of(
+    account_id: str | BindParameter[str], access: type[Access] = Access
+) -> ColumnElement[bool]:
+    """The account's accesses that are active, enabled and accepted (COMPAT §3.6); of
+    `access`, an alias of the table, when the query names it twice."""
     return and_(
-        Access.account_id == account_id,
-        Access.active.is_(True),
-        Access.disabled.is_(False),
-        Access.rejected.is_(False),
+        access.account_id == account_id,
+        access.active.is_(True),
+        access.disabled.is_(False),
+        access.rejected.is_(False),
     )
 
 

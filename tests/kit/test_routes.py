@@ -109,3 +109,41 @@ def test_a_read_by_id_asks_two_queries(api: Api, database: Database) -> None:
         event.remove(database.engine, "before_cursor_execute", record)
     assert answer.status_code == 200, answer.text
     assert len(selects) == 2, selects
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "filter=" + "[" * 5000 + "]" * 5000,  # deep nesting
+        "filter[where][" + "][".join("a" * 30) + "]=1",
+        "filter[limit]=1" + "0" * 400,  # a huge number
+        "filter[where][date][gt]=99999-01-01",  # a far date
+        "filter[where][totalWithTax][gt]=not-a-number",
+        "filter[order]=" + "x" * 20_000,  # a long string
+        "filter[include]=nothing-of-the-kind",
+        "filter=" + '{"limit": "many", "skip": -1}',
+        "where=" + '{"number": {"like": ' + "[" * 3000 + "]" * 3000 + "}}",
+    ],
+)
+def test_a_bad_query_of_a_read_is_a_4xx(api: Api, query: str) -> None:
+    """Decoded in the read's own thread (`_read`), a query still meets COMPAT §2's bounds:
+    a clear 4xx in the LoopBack envelope, never a 500."""
+    org_id = api.create_organization()["id"]
+    document = api.post(f"/v1/organizations/{org_id}/documents", json=BODY).json()
+    for path in (
+        f"/v1/documents/{document['id']}",
+        f"/v1/organizations/{org_id}/documents",
+        f"/v1/organizations/{org_id}/documents/count",
+        f"/v1/documents/{document['id']}/payments",
+    ):
+        answer = api.get(f"{path}?{query}")
+        assert answer.status_code < 500, (path, answer.text[:300])
+        if answer.status_code >= 400:
+            assert answer.json()["error"]["statusCode"] == answer.status_code
+    body = api.client.request(
+        "GET",
+        f"/v1/organizations/{org_id}/documents",
+        headers={**api.headers, "Content-Type": "application/json"},
+        content=b'{"filter": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+    )
+    assert 400 <= body.status_code < 500, body.text[:300]

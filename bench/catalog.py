@@ -1,6 +1,7 @@
 """Search as you type over the catalog: 100,000 clients, 100,000 items and 100,000 documents in
 one organization, searched through real HTTP (`/search-clients`, `/search-items`,
-`/search-documents`), with terms people type and with a term found nowhere (issue 13 point 5).
+`/search-documents`), with terms people type and with a term found nowhere (issue 13 point 5),
+from `spaceport serve` in a process of its own (the client leaves it the CPU).
 
     uv run python bench/catalog.py                     # SQLite
     uv run python bench/catalog.py --postgres postgresql+psycopg://postgres@127.0.0.1/postgres
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from common import Server, fresh_database, launch_code, organization, prepare, summary
+from common import fresh_database, launch_code, organization, prepare, served, summary
 from sqlalchemy import insert, text
 
 from spaceport.clients.models import Client
@@ -117,7 +118,7 @@ def measure(http: httpx.Client, url: str, words: list[str], headers: dict[str, s
 
 def run(url: str, engine: str, rows: int, requests: int) -> None:
     db = prepare(url)
-    with Server(db) as base, httpx.Client(base_url=base, timeout=60) as http:
+    with served(url) as base, httpx.Client(base_url=base, timeout=60) as http:
         code, account_id = launch_code(http)
         org_id = organization(http, code, account_id)
         seconds = load(db, org_id, rows, seed=11)

@@ -75,6 +75,19 @@ def test_the_search_reads_the_trigram_index(database: Database) -> None:
         assert (index if dialect == "postgresql" else "VIRTUAL TABLE") in plan, plan
 
 
+def test_the_trigram_indexes_keep_no_pending_list(database: Database) -> None:
+    """Migration 0016: a GIN index's pending list is read by every search; these have none."""
+    if database.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's GIN indexes")
+    query = text("SELECT relname, reloptions FROM pg_class WHERE relname LIKE :name")
+    with database.engine.connect() as connection:
+        found: dict[str, Any] = dict(
+            connection.execute(query, {"name": "ix_%_search_trigrams"}).all()
+        )
+    assert set(found) == {f"ix_{name}_search_trigrams" for name in FTS_TABLES}
+    assert all(options == ["fastupdate=off"] for options in found.values()), found
+
+
 def test_short_literals_need_no_index() -> None:
     assert str(containing(Client, "ro", "sqlite")) == "true"
 

@@ -43,7 +43,6 @@ class ClientRepository(Repository[Client]):
         stmt = (
             self.statement(include_deleted=True)  # the filter's `deleted` decides
             .where(*searched(Client, organization_id, key, self.dialect))  # the trigram index
-            .where(Client.search_text.contains(key, autoescape=True))
             .order_by(rank)
         )
         flt = dataclasses.replace(

@@ -18,7 +18,7 @@ from spaceport.documents.models import Document, DocumentActivity, DocumentCount
 from spaceport.documents.payments.models import Payment
 from spaceport.kit.filters import compile_where
 from spaceport.kit.repository import Repository, live_conditions
-from spaceport.kit.search import caseless, containing, like_literal
+from spaceport.kit.search import caseless, is_common, like_literal, searched
 from spaceport.recurrences.models import Recurrence
 
 
@@ -68,8 +68,12 @@ class DocumentRepository(Repository[Document]):
 
     def search(self, organization_id: str, term: str, limit: int) -> list[Document]:
         """`search-documents`: the term in the number, reference or client's name or email,
-        case insensitive; newest first. The trigram index of `search_text` narrows the rows to
-        those holding the pattern's literal (kit/search); the `where` decides, as it always did."""
+        case insensitive; newest first. The trigram index of `search_text` finds the rows
+        holding the pattern's literal (kit/search), newest first, a page at a time; the
+        `where` decides among them, as it always did. It stays out of the candidates' query
+        (issue 13 item 5): PostgreSQL cannot estimate a regular expression, and with it took
+        a common term for a rare one, reading every candidate where walking the date index
+        finds a page at once."""
         pattern = term.replace("%", r"\%").replace("_", r"\_")
         where = {
             "or": [
@@ -77,17 +81,28 @@ class DocumentRepository(Repository[Document]):
                 for key in ("number", "reference", "_documentClient.name", "_documentClient.email")
             ]
         }
-        # Not kit.search.searched: newest first with a limit, walking the organization's date
-        # index finds a common term's matches at once; the index's rowids keep a rare term
-        # from testing the regular expression on every document.
+        decides = compile_where(where, Document, self.dialect)
         literal = caseless(like_literal(f"%{pattern}%"))
-        stmt = (
-            self.live_in(organization_id)
-            .where(containing(Document, literal, self.dialect))
-            .where(compile_where(where, Document, self.dialect))
-            .order_by(Document.date.desc(), Document.id.desc())
+        # on SQLite, a common literal's first page is met soonest walking the date index
+        walk = self.dialect == "sqlite" and is_common(self.session, Document, literal)
+        newest = (Document.date.desc(), Document.id.desc())
+        candidates = (
+            select(Document.id)
+            .where(*live_conditions(Document))
+            .where(*searched(Document, organization_id, literal, self.dialect, walk=walk))
+            .order_by(*newest)
+            .limit(limit)
         )
-        return self.all(stmt.limit(limit))
+        found: list[Document] = []
+        start = 0
+        while True:
+            ids = list(self.session.scalars(candidates.offset(start)))
+            if ids:
+                stmt = select(Document).where(Document.id.in_(ids), decides).order_by(*newest)
+                found.extend(self.all(stmt))
+            if len(found) >= limit or len(ids) < limit:
+                return found[:limit]
+            start += limit
 
     def last_number(self, organization_id: str, type_: str, unit_id: str | None) -> str | None:
         """The number of the type's latest numbered document (in the unit's sequence, if

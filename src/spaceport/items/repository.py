@@ -16,13 +16,14 @@ from spaceport.kit.search import searched
 SEARCH_LIMIT: Final = 50
 
 
-def search_order(term: str) -> tuple[list[ColumnElement[bool]], list[ColumnElement[Any]]]:
-    """The match (a case-insensitive substring of name, description or SKU) and the rank: the
-    exact name, a name prefix, inside the name, then the other properties. `search_text` is
-    `name␟description␟sku`, so a match followed by two separators lies inside the name."""
+def search_order(term: str) -> list[ColumnElement[Any]]:
+    """The rank of a match (a case-insensitive substring of name, description or SKU,
+    `kit.search.searched`): the exact name, a name prefix, inside the name, then the other
+    properties. `search_text` is `name␟description␟sku`, so a match followed by two separators
+    lies inside the name."""
     text = escape_like(folded(term.strip()))
     if not text:
-        return [], []
+        return []
     stored = Item.search_text
 
     def like(pattern: str) -> ColumnElement[bool]:
@@ -34,7 +35,7 @@ def search_order(term: str) -> tuple[list[ColumnElement[bool]], list[ColumnEleme
         (like(f"%{text}%{SEPARATOR}%{SEPARATOR}%"), 2),
         else_=3,
     )
-    return [like(f"%{text}%")], [rank]
+    return [rank]
 
 
 class ItemRepository(Repository[Item]):
@@ -56,10 +57,9 @@ class ItemRepository(Repository[Item]):
     def search(self, organization_id: str, term: str, flt: Filter) -> list[Item]:
         """`search-items?term=`: best matches first, then by name; `filter[limit]` (default
         50), `skip`, `where`, `fields` and `include` apply as on the list."""
-        matches, rank = search_order(term)
         literal = folded(term.strip())
-        stmt = select(Item).where(*searched(Item, organization_id, literal, self.dialect), *matches)
+        stmt = select(Item).where(*searched(Item, organization_id, literal, self.dialect))
         flt = dataclasses.replace(
             flt, limit=flt.limit or SEARCH_LIMIT, order=flt.order or [("name", False)]
         )
-        return self.all(apply_filter(stmt.order_by(*rank), flt, Item, self.dialect))
+        return self.all(apply_filter(stmt.order_by(*search_order(term)), flt, Item, self.dialect))

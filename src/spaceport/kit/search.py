@@ -17,7 +17,8 @@ import re
 from functools import cache
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Select, literal_column, select, table, true
+from sqlalchemy import ColumnElement, Select, func, literal_column, select, table, true
+from sqlalchemy.orm import Session
 
 # searchable table -> the FTS5 table that indexes its `search_text` on SQLite
 FTS_TABLES: Final = {
@@ -42,6 +43,17 @@ def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _phrase_rows(model: type[Any], literal: str) -> Select[Any]:
+    """The rowids SQLite's FTS5 table of `model` finds for `literal`, as one phrase."""
+    fts = FTS_TABLES[model.__tablename__]
+    phrase = '"' + literal.replace('"', '""') + '"'  # FTS5: one string, its trigrams in a row
+    return (
+        select(literal_column("rowid"))
+        .select_from(table(fts))
+        .where(literal_column(fts).op("MATCH")(phrase))
+    )
+
+
 def containing(model: type[Any], literal: str, dialect: str) -> ColumnElement[bool]:
     """The rows of `model` whose `search_text` contains `literal`, found through the trigram
     index; every row when the literal is too short to have a trigram."""
@@ -50,29 +62,38 @@ def containing(model: type[Any], literal: str, dialect: str) -> ColumnElement[bo
     if dialect == "postgresql":
         column: ColumnElement[str] = model.search_text
         return column.like(f"%{escape_like(literal)}%", escape="\\")
-    name = model.__tablename__
-    fts = FTS_TABLES[name]
-    phrase = '"' + literal.replace('"', '""') + '"'  # FTS5: one string, its trigrams in a row
-    matching: Select[Any] = (
-        select(literal_column("rowid"))
-        .select_from(table(fts))
-        .where(literal_column(fts).op("MATCH")(phrase))
-    )
-    return literal_column(f"{name}.rowid").in_(matching)
+    return literal_column(f"{model.__tablename__}.rowid").in_(_phrase_rows(model, literal))
+
+
+COMMON: Final = 1000  # rows the FTS5 table finds beyond which a literal is common
+
+
+def is_common(session: Session, model: type[Any], literal: str) -> bool:
+    """Whether SQLite's FTS5 table finds more than `COMMON` rows holding `literal` (of every
+    organization): then walking an index in the answer's order meets a page of them sooner than
+    looking up every row found. Read up to `COMMON` rowids, a fraction of a millisecond."""
+    if len(literal) < SHORTEST:
+        return True
+    found = _phrase_rows(model, literal).limit(COMMON + 1).subquery()
+    return (session.scalar(select(func.count()).select_from(found)) or 0) > COMMON
 
 
 def searched(
-    model: type[Any], organization_id: str, literal: str, dialect: str
+    model: type[Any], organization_id: str, literal: str, dialect: str, *, walk: bool = False
 ) -> list[ColumnElement[bool]]:
-    """The organization's rows of `model` whose `search_text` contains `literal` (`containing`).
-    On SQLite without statistics the planner takes an equality on an indexed column (the
-    organization) for a handful of rows and would walk them all; compared as an expression it
-    leaves the planner the rowids the FTS5 table found."""
+    """The organization's rows of `model` whose `search_text` contains `literal`: the LIKE
+    decides, once (on PostgreSQL the trigram index serves that LIKE itself), `containing`
+    narrows. On SQLite without statistics the planner takes an equality on an indexed column
+    (the organization) for a handful of rows and would walk them all; compared as an
+    expression it leaves the planner the rowids the FTS5 table found, unless asked to `walk`
+    the organization's rows (in an index's order, for a literal `is_common`)."""
     column: ColumnElement[str] = model.organization_id
-    narrowing = containing(model, literal, dialect)
-    if dialect != "postgresql" and len(literal) >= SHORTEST:
+    contains = model.search_text.like(f"%{escape_like(literal)}%", escape="\\")
+    if dialect == "postgresql" or len(literal) < SHORTEST:
+        return [column == organization_id, contains]
+    if not walk:
         column = column + ""  # `organization_id || ''`: the same value, no index
-    return [column == organization_id, narrowing]
+    return [column == organization_id, containing(model, literal, dialect), contains]
 
 
 def like_literal(pattern: str) -> str:

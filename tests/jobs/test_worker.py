@@ -201,6 +201,34 @@ def test_a_failed_job_no_longer_holds_its_queue(
     assert recorder.ran == [first, second]
 
 
+def test_a_lane_runs_the_next_jobs_of_its_queue_itself(
+    database: Database, worker: Worker, recorder: Recorder
+) -> None:
+    """Issue 13 item 4: once a queued job has ended, its lane claims the queue's next due job
+    and runs it, in order, without waiting for the loop; a job retried later holds its queue,
+    and a stopping worker claims nothing more. Not on SQLite, where the loop claims them
+    (every claim waits for the one writer)."""
+    if database.dialect == "sqlite":
+        assert not worker.follows
+        worker.follows = True  # what it does when asked to, the same on either engine
+    queue = f"webhook:{uuid.uuid4().hex}"
+    jobs = [enqueue(database, recorder.kind, queue=queue) for _ in range(3)]
+    retried = enqueue(database, recorder.kind, queue=queue, outcome="retry once", delay=60)
+    held = enqueue(database, recorder.kind, queue=queue)
+    claim = worker.claim()
+    assert claim is not None and claim.job.id == jobs[0]
+    assert worker.run(claim) == 4  # the three, then the retried one, which holds the queue
+    assert recorder.ran == [*jobs, retried]
+    assert job_of(database, held).status == "pending"
+    other = f"webhook:{uuid.uuid4().hex}"
+    first, second = (enqueue(database, recorder.kind, queue=other) for _ in range(2))
+    claim = worker.claim()
+    assert claim is not None and claim.job.id == first
+    worker.stopping.set()
+    assert worker.run(claim) == 1
+    assert job_of(database, second).status == "pending"
+
+
 def test_jobs_run_side_by_side_in_lanes(
     database: Database, settings: Settings, worker: Worker, recorder: Recorder
 ) -> None:

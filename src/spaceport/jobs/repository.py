@@ -67,14 +67,15 @@ def due(kinds: frozenset[str], job: type[Job] = Job) -> tuple[ColumnElement[bool
     )
 
 
-def chosen_jobs(kinds: frozenset[str], limit: int) -> Select[str]:
-    """The ids of the first `limit` due jobs (`due`), in the order they are due, locked FOR
-    UPDATE SKIP LOCKED on PostgreSQL (a job another worker is claiming is passed over);
-    SQLite has one writer and no locks."""
+def chosen_jobs(kinds: frozenset[str], limit: int, queued: bool = False) -> Select[str]:
+    """The ids of the first `limit` due jobs (`due`; `queued`: of the queue `of_queue` only), in
+    the order they are due, locked FOR UPDATE SKIP LOCKED on PostgreSQL (a job another worker
+    is claiming is passed over); SQLite has one writer and no locks."""
     candidate = aliased(Job, name="candidate")
+    of_queue = (candidate.queue == bindparam("of_queue"),) if queued else ()
     return (
         select(candidate.id)
-        .where(*due(kinds, candidate))
+        .where(*due(kinds, candidate), *of_queue)
         .order_by(candidate.run_at, candidate.id)
         .limit(limit)
         .with_for_update(skip_locked=True, of=candidate)
@@ -82,13 +83,13 @@ def chosen_jobs(kinds: frozenset[str], limit: int) -> Select[str]:
 
 
 @lru_cache(maxsize=64)
-def lease_due(kinds: frozenset[str], limit: int = 1) -> Update:
+def lease_due(kinds: frozenset[str], limit: int = 1, queued: bool = False) -> Update:
     """Lease the `chosen_jobs` in one statement, answering them as the UPDATE left them
     (parameters `now` and `until`, the lease's end). They are chosen once, in a materialized
     CTE, so the UPDATE takes no more than `limit`. Built once per worker (every claim asks);
     one statement where a SELECT and an UPDATE cost a round trip more, and the ORM's loading
     (issue 13 item 4)."""
-    chosen = chosen_jobs(kinds, limit).cte("chosen").prefix_with("MATERIALIZED")
+    chosen = chosen_jobs(kinds, limit, queued).cte("chosen").prefix_with("MATERIALIZED")
     return (
         update(JOBS)
         .where(JOBS.c.id.in_(select(chosen.c.id)))
@@ -144,14 +145,21 @@ class JobRepository:
         return bool(events), bool(jobs)
 
     def claim_due(
-        self, kinds: Collection[str], now: datetime, count: int, leased_until: datetime
+        self,
+        kinds: Collection[str],
+        now: datetime,
+        count: int,
+        leased_until: datetime,
+        queue: str | None = None,
     ) -> list[Job]:
-        """Lease the next `count` due jobs until `leased_until`, each claim counted in its
-        `attempts` (`lease_due`), in the order they are due. Two jobs of one queue are never
-        both due: the later waits behind the earlier, unfinished. The jobs answered belong to
-        no session."""
-        lease = {"now": now, "until": leased_until}
-        rows = self.session.connection().execute(lease_due(frozenset(kinds), count), lease)
+        """Lease the next `count` due jobs (of `queue` only, when given) until `leased_until`,
+        each claim counted in its `attempts` (`lease_due`), in the order they are due. Two
+        jobs of one queue are never both due: the later waits behind the earlier, unfinished.
+        The jobs answered belong to no session."""
+        # never a parameter named as a column: an UPDATE's parameters set their columns
+        lease = {"now": now, "until": leased_until} | ({} if queue is None else {"of_queue": queue})
+        statement = lease_due(frozenset(kinds), count, queue is not None)
+        rows = self.session.connection().execute(statement, lease)
         jobs = [Job(**row._mapping) for row in rows]
         return sorted(jobs, key=lambda job: (job.run_at, job.id))
 

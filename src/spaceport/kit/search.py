@@ -54,14 +54,19 @@ def _phrase_rows(model: type[Any], literal: str) -> Select[Any]:
     )
 
 
+def holding(model: type[Any], literal: str) -> ColumnElement[bool]:
+    """`search_text LIKE '%literal%'`: exactly the rows whose text contains `literal`."""
+    column: ColumnElement[str] = model.search_text
+    return column.like(f"%{escape_like(literal)}%", escape="\\")
+
+
 def containing(model: type[Any], literal: str, dialect: str) -> ColumnElement[bool]:
     """The rows of `model` whose `search_text` contains `literal`, found through the trigram
     index; every row when the literal is too short to have a trigram."""
     if len(literal) < SHORTEST:
         return true()
     if dialect == "postgresql":
-        column: ColumnElement[str] = model.search_text
-        return column.like(f"%{escape_like(literal)}%", escape="\\")
+        return holding(model, literal)  # the GIN index of pg_trgm serves this LIKE
     return literal_column(f"{model.__tablename__}.rowid").in_(_phrase_rows(model, literal))
 
 
@@ -88,12 +93,11 @@ def searched(
     expression it leaves the planner the rowids the FTS5 table found, unless asked to `walk`
     the organization's rows (in an index's order, for a literal `is_common`)."""
     column: ColumnElement[str] = model.organization_id
-    contains = model.search_text.like(f"%{escape_like(literal)}%", escape="\\")
     if dialect == "postgresql" or len(literal) < SHORTEST:
-        return [column == organization_id, contains]
+        return [column == organization_id, holding(model, literal)]
     if not walk:
         column = column + ""  # `organization_id || ''`: the same value, no index
-    return [column == organization_id, containing(model, literal, dialect), contains]
+    return [column == organization_id, containing(model, literal, dialect), holding(model, literal)]
 
 
 def like_literal(pattern: str) -> str:

@@ -3,6 +3,8 @@ COMPAT §8.1)."""
 
 from __future__ import annotations
 
+import random
+import string
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -228,3 +230,23 @@ def test_every_change_records_its_event(
     assert [e.event for e in recorded] == ["client/create", "client/update", "client/delete"]
     assert recorded[1].data["city"] == "Starbase" and recorded[2].data["_isDeleted"] is True
     assert "searchText" not in recorded[0].data
+
+
+def test_a_name_too_long_for_an_index_entry_is_bad_input(
+    api: Api, organization: dict[str, Any], database: Database
+) -> None:
+    """A 9,000-letter name and city (kept in one index entry of each client) that PostgreSQL
+    cannot index are a 422 there (COMPAT §2.2), never a 500; SQLite keeps them. Nothing is
+    half-written either way."""
+    rng = random.Random(7)
+    name = "".join(rng.choice(string.ascii_letters) for _ in range(9000))
+    oid = organization["id"]
+    before = len(events_of(database, oid))
+    answer = create(api, oid, name=name, city=name)
+    if database.engine.dialect.name == "postgresql":
+        assert messages(answer) == {"body": ["holds a value too large to store"]}
+        assert names(api.get(f"/v1/organizations/{oid}/clients")) == []
+        assert len(events_of(database, oid)) == before
+    else:
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["name"] == name

@@ -1,14 +1,24 @@
 """Which database errors are a 409 (kit.errors): only a broken uniqueness rule, recognised on
-both engines; a NOT NULL or CHECK violation is bad input, a 422 (issue 15)."""
+both engines; a NOT NULL or CHECK violation is bad input, a 422 (issue 15), and so is a value
+past one of PostgreSQL's limits."""
 
 from __future__ import annotations
 
+import random
+import string
+
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from spaceport.kit.db import Database
-from spaceport.kit.errors import Conflict, ValidationFailed, integrity_error, is_unique_violation
+from spaceport.kit.errors import (
+    Conflict,
+    ValidationFailed,
+    integrity_error,
+    is_limit_exceeded,
+    is_unique_violation,
+)
 
 
 def violation(database: Database, statement: str) -> IntegrityError:
@@ -35,3 +45,23 @@ def test_other_violations_are_a_422(database: Database, value: str) -> None:
     assert not is_unique_violation(error)
     refused = integrity_error(error)
     assert isinstance(refused, ValidationFailed) and refused.status_code == 422
+
+
+def test_a_value_past_an_index_entrys_limit_is_a_422(database: Database) -> None:
+    """PostgreSQL refuses an index entry larger than about a third of a page (SQLSTATE 54000):
+    bad input, not a server fault. SQLite has no such limit."""
+    if database.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's limit")
+    with database.engine.connect() as connection:
+        connection.execute(text("CREATE TEMPORARY TABLE wide (a TEXT)"))
+        connection.execute(text("CREATE INDEX ix_wide ON wide (a)"))
+        with pytest.raises(OperationalError) as caught:
+            connection.execute(text("INSERT INTO wide (a) VALUES (:a)"), {"a": random_text(9000)})
+        connection.rollback()
+    assert is_limit_exceeded(caught.value)
+
+
+def random_text(length: int) -> str:
+    """Letters that don't compress (an index entry is compressed before its size is checked)."""
+    rng = random.Random(13)
+    return "".join(rng.choice(string.ascii_letters) for _ in range(length))

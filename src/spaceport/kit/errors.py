@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.responses import Response
@@ -151,6 +151,13 @@ def is_unique_violation(exc: IntegrityError) -> bool:
     return code in UNIQUE_VIOLATIONS
 
 
+def is_limit_exceeded(exc: OperationalError) -> bool:
+    """True when PostgreSQL refused a value past one of its limits (SQLSTATE class 54,
+    program_limit_exceeded): a text too long for an index entry, whose limit depends on the
+    bytes a value compresses to, so no schema bound can say it beforehand."""
+    return str(getattr(exc.orig, "sqlstate", None) or "").startswith("54")
+
+
 def integrity_error(exc: IntegrityError) -> ApiError:
     """409 only for a uniqueness rule, a race the service's own check could not see. Any other
     constraint is bad input that the checks before the write (`kit.db`'s flush check,
@@ -200,10 +207,18 @@ def install_error_handlers(app: FastAPI) -> None:
         log.exception("unhandled error", exc_info=exc)
         return error_response(ApiError("Internal Server Error"))
 
+    async def operational(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, OperationalError)
+        if not is_limit_exceeded(exc):
+            return await unexpected(request, exc)
+        log.warning("value past a database limit: %s", exc.orig)  # bad input (COMPAT §2.2)
+        return error_response(ValidationFailed({"body": ["holds a value too large to store"]}))
+
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(RequestValidationError, request_validation)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(IntegrityError, integrity)
     app.add_exception_handler(DataError, data)
+    app.add_exception_handler(OperationalError, operational)
     app.add_exception_handler(ClientDisconnect, disconnected)
     app.add_exception_handler(Exception, unexpected)

@@ -207,3 +207,26 @@ def test_an_email_change_moves_the_match(
         assert service.find_by_email(session, oid, "first@example.com") is None
         found = service.find_by_email(session, oid, "second@EXAMPLE.com")
         assert found is not None and found.id == client["id"]
+
+
+def test_every_page_is_a_slice_of_the_whole_ranking(api: Api, organization: dict[str, Any]) -> None:
+    """The names starting with the term are a page of their own when they fill it, and a page
+    goes on into the other ranks when they don't (kit.search.by_name): every `limit` and `skip`
+    cuts the same ranking; `where` and `order` narrow and order within each rank."""
+    oid = organization["id"]
+    for name in ("rock b", "Big Rock", "Rock A", "ROCK", "Rock C"):
+        created(api, oid, name=name)
+    created(api, oid, name="Zed", city="Rockville")
+    url = f"/v1/organizations/{oid}/search-clients"
+    ranking = ["ROCK", "Rock A", "Rock C", "rock b", "Big Rock", "Zed"]
+    assert names(api.get(url, params={"term": "rock"})) == ranking
+    for limit in (1, 2, 3, 4):
+        for skip in range(len(ranking) + 1):
+            params = {"term": "rock", "filter[limit]": str(limit), "filter[skip]": str(skip)}
+            assert names(api.get(url, params=params)) == ranking[skip : skip + limit], params
+    params = {"term": "rock", "filter[limit]": "2", "filter[order]": "name DESC"}
+    assert names(api.get(url, params=params)) == ["ROCK", "rock b"]
+    params["filter[where][name][neq]"] = "rock b"
+    assert names(api.get(url, params=params)) == ["ROCK", "Rock C"]
+    params["filter[skip]"] = "2"
+    assert names(api.get(url, params=params)) == ["Rock A", "Big Rock"]

@@ -170,3 +170,20 @@ def test_search_never_finds_another_organizations_items(
     url = f"/v1/organizations/{organization['id']}/search-items"
     assert names(api.get(url, params={"term": "foreign suit"})) == []
     assert names(api.get(url, params={"term": "su"})) == []
+
+
+def test_every_page_is_a_slice_of_the_whole_ranking(api: Api, organization: dict[str, Any]) -> None:
+    """As for clients (kit.search.by_name): the names starting with the term are a page of
+    their own when they fill it, and a page goes on into the other ranks when they don't."""
+    oid = organization["id"]
+    catalog(api, oid)
+    gone = create(api, oid, name="Space gone")
+    api.delete(f"/v1/items/{gone['id']}")
+    url = f"/v1/organizations/{oid}/search-items"
+    ranking = ["space", "Space suit", "Spacesuit helmet", "Old space suit", "Boots", "Rocket"]
+    for limit in (1, 2, 3, 4):
+        for skip in range(len(ranking) + 1):
+            params = {"term": "space", "filter[limit]": str(limit), "filter[skip]": str(skip)}
+            assert names(api.get(url, params=params)) == ranking[skip : skip + limit], params
+    params = {"term": "space", "filter[limit]": "2", "filter[where][name][neq]": "space"}
+    assert names(api.get(url, params=params)) == ["Space suit", "Spacesuit helmet"]

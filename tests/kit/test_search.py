@@ -4,6 +4,7 @@ search reads it."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,14 +12,17 @@ from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import column, create_engine, insert, inspect, select, table, text
+from sqlalchemy import column, create_engine, event, insert, inspect, select, table, text
 
 from spaceport.clients.models import Client
+from spaceport.clients.repository import ClientRepository
 from spaceport.documents.models import Document
 from spaceport.items.models import Item
+from spaceport.items.repository import ItemRepository
 from spaceport.kit import migrate
 from spaceport.kit.db import Database, JSONType, UTCDateTime
-from spaceport.kit.search import FTS_TABLES, caseless, containing, like_literal
+from spaceport.kit.filters import Filter
+from spaceport.kit.search import FTS_TABLES, caseless, containing, like_literal, starting_with
 from spaceport.organizations.models import Organization
 from tests.conftest import (
     POSTGRES_URL,
@@ -88,6 +92,73 @@ def test_the_trigram_indexes_keep_no_pending_list(database: Database) -> None:
     assert all(options == ["fastupdate=off"] for options in found.values()), found
 
 
+def test_starting_with_is_the_prefix_in_code_point_order(
+    database: Database, organization: dict[str, Any]
+) -> None:
+    """kit.search.starting_with: a range from the prefix to its last character's successor,
+    past the surrogates (no character), the one before when it is the last code point."""
+    oid = organization["id"]
+    keys = ["rock", "rocka", "rock\U0010ffffz", "rocl", "roc", "rocj\uffff", "Rock"]
+    keys += ["\ud7ffa", "\ue000", "a\U0010ffffb", "b"]
+    with database.transaction() as session:
+        session.add_all(Client(organization_id=oid, name=key) for key in keys)
+    dialect = database.engine.dialect.name
+
+    def found(prefix: str) -> list[str]:
+        query = select(Client.name).where(
+            Client.organization_id == oid, *starting_with(Client.name_key, prefix, dialect)
+        )
+        with database.transaction(write=False) as session:
+            return sorted(session.scalars(query))
+
+    assert found("rock") == ["Rock", "rock", "rocka", "rock\U0010ffffz"]
+    assert found("\ud7ff") == ["\ud7ffa"]
+    assert found("a\U0010ffff") == ["a\U0010ffffb"]
+    assert found("\U0010ffff") == []
+
+
+@pytest.mark.parametrize("model", [Client, Item])
+def test_a_page_of_names_starting_with_the_term_comes_from_the_index_alone(
+    database: Database, organization: dict[str, Any], model: type[Client | Item]
+) -> None:
+    """kit.search.by_name: the names starting with the term are ranked and put in order from
+    the index of the organization's folded names (issue 13 item 5), never from the rows."""
+    oid = organization["id"]
+    with database.transaction() as session:
+        for n in range(3):
+            name = f"Rocket {n}"
+            fields = {"tax_ids": [], "name_key": name.lower()} if model is Item else {}
+            session.add(model(organization_id=oid, name=name, **fields))
+    statements: list[tuple[str, Any]] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    flt = Filter(where={}, fields=None, include=[], order=[], limit=None, skip=0, deleted=False)
+    repository = ClientRepository if model is Client else ItemRepository
+    event.listen(database.engine, "before_cursor_execute", seen)
+    try:
+        with database.transaction(write=False) as session:
+            found = repository(session).search(oid, "rock", dataclasses.replace(flt, limit=2))
+    finally:
+        event.remove(database.engine, "before_cursor_execute", seen)
+    assert [row.name for row in found] == ["Rocket 0", "Rocket 1"]
+    statement, parameters = statements[0]  # the page of names starting with the term
+    dialect = database.engine.dialect.name
+    if dialect == "postgresql":  # what autovacuum does: the index alone then says a row is live
+        with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as vacuum:
+            vacuum.execute(text(f"VACUUM {model.__tablename__}"))
+    with database.engine.connect() as connection:
+        if dialect == "postgresql":
+            connection.execute(text("SET enable_seqscan = off"))
+        explain = "EXPLAIN" if dialect == "postgresql" else "EXPLAIN QUERY PLAN"
+        plan = " ".join(map(str, connection.exec_driver_sql(f"{explain} {statement}", parameters)))
+    index = f"ix_{model.__tablename__}_organization_name_key"
+    alone = "Index Only Scan using" if dialect == "postgresql" else "COVERING INDEX"
+    assert f"{alone} {index}" in plan, plan
+
+
 def test_short_literals_need_no_index() -> None:
     assert str(containing(Client, "ro", "sqlite")) == "true"
 
@@ -131,6 +202,25 @@ OLD_DOCUMENTS = table(
     *(column(name, UTCDateTime()) for name in TIMES),
 )
 
+# an item as it was stored before `name_key` (revision 0017)
+OLD_ITEM: dict[str, Any] = {
+    "id": "i1",
+    "organization_id": "o1",
+    "name": "Space Suit",
+    "search_text": "space suit\x1fwarm\x1fss-1",
+    "is_deleted": False,
+    **dict.fromkeys(["custom"], {}),
+    **dict.fromkeys(["tax_ids"], []),
+}
+OLD_ITEMS = table(
+    "items",
+    *(
+        column(name, JSONType if isinstance(value, dict | list) else None)
+        for name, value in OLD_ITEM.items()
+    ),
+    *(column(name, UTCDateTime()) for name in ("created_at", "updated_at")),
+)
+
 
 def test_the_migration_fills_the_index_of_existing_rows(empty_url: str) -> None:
     migrate.upgrade(empty_url, "0011")
@@ -139,9 +229,10 @@ def test_the_migration_fills_the_index_of_existing_rows(empty_url: str) -> None:
         session.add(Organization(id="o1", name="Org"))
         session.flush()
         client = Client(organization_id="o1", name="Škoda Rocket")
-        item = Item(organization_id="o1", name="Space suit", tax_ids=[], search_text="space suit")
-        session.add_all([client, item])
+        session.add(client)
         session.flush()
+        times = dict.fromkeys(["created_at", "updated_at"], client.created_at)
+        session.execute(insert(OLD_ITEMS), [{**OLD_ITEM, **times}])
         session.execute(
             insert(OLD_DOCUMENTS),
             [
@@ -159,6 +250,7 @@ def test_the_migration_fills_the_index_of_existing_rows(empty_url: str) -> None:
         assert session.scalar(select(Document.search_text)) == caseless(
             "2026-00001\nPO-7\nŠkoda\nA@B.SI"
         )
+        assert session.scalar(select(Item.name_key)) == "space suit"  # revision 0017
         # clients and items keep their text casefolded, documents caseless
         literals = ((Client, "koda roc"), (Item, "ace su"), (Document, caseless("KODA\nA@")))
         for model, literal in literals:

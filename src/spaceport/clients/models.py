@@ -30,6 +30,17 @@ class Client(PartyColumns, Model, SoftDeleted):
         Index("ix_clients_organization_email", "organization_id", "email_key"),
         # lists filtered by city and ordered by name (bench/filters.py measures this one)
         Index("ix_clients_organization_city", "organization_id", "city", "name"),
+        # search's names starting with the term, ranked and ordered by name from the index
+        # alone (clients/repository, kit.search.starting_with)
+        Index(
+            "ix_clients_organization_name_key",
+            "organization_id",
+            "name_key",
+            "is_deleted",
+            "name",
+            "id",
+            postgresql_ops={"name_key": "text_pattern_ops"},
+        ),
     )
 
     organization_id: Mapped[str] = mapped_column(String(24), ForeignKey("organizations.id"))

@@ -6,13 +6,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Final
 
-from sqlalchemy import case
-
 from spaceport.clients.models import Client, search_key
 from spaceport.documents.models import Document
-from spaceport.kit.filters import Filter, apply_filter
+from spaceport.kit.filters import Filter
 from spaceport.kit.repository import Repository, repository_of
-from spaceport.kit.search import searched
+from spaceport.kit.search import by_name
 
 SEARCH_LIMIT: Final = 50
 
@@ -32,25 +30,14 @@ class ClientRepository(Repository[Client]):
         """COMPAT §1.11 search: a case-insensitive substring of name, email, address, city, tax
         number, company number, contact or phone. Best first: the name equal to the term, then
         starting with it, then containing it, then the other fields; within a rank the filter's
-        `order` (default name). `where`, `limit` (default 50) and `skip` apply as in lists."""
-        key = search_key(term)
-        rank = case(
-            (Client.name_key == key, 0),
-            (Client.name_key.startswith(key, autoescape=True), 1),
-            (Client.name_key.contains(key, autoescape=True), 2),
-            else_=3,
-        )
-        stmt = (
-            self.statement(include_deleted=True)  # the filter's `deleted` decides
-            .where(*searched(Client, organization_id, key, self.dialect))  # the trigram index
-            .order_by(rank)
-        )
+        `order` (default name). `where`, `limit` (default 50) and `skip` apply as in lists
+        (`kit.search.by_name`)."""
         flt = dataclasses.replace(
             flt,
             order=flt.order or [("name", False)],
             limit=SEARCH_LIMIT if flt.limit is None else flt.limit,
         )
-        return self.all(apply_filter(stmt, flt, Client, self.dialect))
+        return by_name(self, organization_id, search_key(term), flt)
 
     def documents_of(self, clients: list[Client]) -> list[Document]:
         """The clients' live documents, newest first."""

@@ -26,6 +26,8 @@ class Item(Model, SoftDeleted):
     sku: Mapped[str | None] = mapped_column(info={"api": "SKU"})
     # name, description and SKU casefolded, joined by U+001F: what search matches (items/service)
     search_text: Mapped[str] = mapped_column(default="", info={"private": True})
+    # the name casefolded: what search ranks by (kit.search.by_name)
+    name_key: Mapped[str] = mapped_column(default="", info={"private": True})
 
 
 # Search scans the organization's live items. This index visits them in table order (several
@@ -33,6 +35,16 @@ class Item(Model, SoftDeleted):
 # and, matching two columns, is the one SQLite's planner picks for that scan.
 Index("ix_items_organization", Item.organization_id, Item.is_deleted)
 Index("ix_items_organization_name", Item.organization_id, Item.name)
+# search's names starting with the term, ranked and ordered by name from the index alone
+Index(
+    "ix_items_organization_name_key",
+    Item.organization_id,
+    Item.name_key,
+    Item.is_deleted,
+    Item.name,
+    Item.id,
+    postgresql_ops={"name_key": "text_pattern_ops"},
+)
 # COMPAT §7.3: a SKU is unique per organization among the items that are not deleted.
 Index(
     "ux_items_organization_sku",

@@ -3,39 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Final
+from typing import Final
 
-from sqlalchemy import ColumnElement, case, select
+from sqlalchemy import select
 
 from spaceport.items.models import Item
-from spaceport.items.search import SEPARATOR, escape_like, folded
-from spaceport.kit.filters import Filter, apply_filter
+from spaceport.items.search import folded
+from spaceport.kit.filters import Filter
 from spaceport.kit.repository import Repository
-from spaceport.kit.search import searched
+from spaceport.kit.search import by_name
 
 SEARCH_LIMIT: Final = 50
-
-
-def search_order(term: str) -> list[ColumnElement[Any]]:
-    """The rank of a match (a case-insensitive substring of name, description or SKU,
-    `kit.search.searched`): the exact name, a name prefix, inside the name, then the other
-    properties. `search_text` is `name␟description␟sku`, so a match followed by two separators
-    lies inside the name."""
-    text = escape_like(folded(term.strip()))
-    if not text:
-        return []
-    stored = Item.search_text
-
-    def like(pattern: str) -> ColumnElement[bool]:
-        return stored.like(pattern, escape="\\")
-
-    rank = case(
-        (like(f"{text}{SEPARATOR}%"), 0),
-        (like(f"{text}%"), 1),
-        (like(f"%{text}%{SEPARATOR}%{SEPARATOR}%"), 2),
-        else_=3,
-    )
-    return [rank]
 
 
 class ItemRepository(Repository[Item]):
@@ -55,11 +33,11 @@ class ItemRepository(Repository[Item]):
         return self.first(self.live_in(organization_id).where(Item.sku == sku))
 
     def search(self, organization_id: str, term: str, flt: Filter) -> list[Item]:
-        """`search-items?term=`: best matches first, then by name; `filter[limit]` (default
-        50), `skip`, `where`, `fields` and `include` apply as on the list."""
-        literal = folded(term.strip())
-        stmt = select(Item).where(*searched(Item, organization_id, literal, self.dialect))
+        """`search-items?term=` (COMPAT §1.11): a case-insensitive substring of the name,
+        description or SKU; best matches first (`kit.search.by_name`), then by name;
+        `filter[limit]` (default 50), `skip`, `where`, `fields` and `include` apply as on the
+        list."""
         flt = dataclasses.replace(
             flt, limit=flt.limit or SEARCH_LIMIT, order=flt.order or [("name", False)]
         )
-        return self.all(apply_filter(stmt.order_by(*search_order(term)), flt, Item, self.dialect))
+        return by_name(self, organization_id, folded(term.strip()), flt)

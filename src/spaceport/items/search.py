@@ -1,6 +1,6 @@
 """What item search matches (COMPAT §1.11): `search_text` is the name, description and SKU,
-casefolded and joined by U+001F, kept with every change (items/service) and matched with LIKE
-(items/repository)."""
+casefolded and joined by U+001F, and `name_key` the name casefolded, kept with every change
+(items/service), matched with LIKE and ranked by the name (kit.search.by_name)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,3 @@ def folded(text: str | None) -> str:
 
 def search_text(name: str | None, description: str | None, sku: str | None) -> str:
     return SEPARATOR.join(folded(part) for part in (name, description, sku))
-
-
-def escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -15,7 +15,7 @@ from spaceport.items.errors import SkuTaken, SkuWithSpaces
 from spaceport.items.models import Item
 from spaceport.items.repository import ItemRepository
 from spaceport.items.schemas import ItemCreate, ItemTaxRef, ItemUpdate
-from spaceport.items.search import search_text
+from spaceport.items.search import folded, search_text
 from spaceport.kit import bounds
 from spaceport.kit.answers import many
 from spaceport.kit.errors import invalid
@@ -161,11 +161,11 @@ def price_values(
 
 
 def with_search_text(values: Values, item: Item | None) -> Values:
-    """`search_text` follows every change of the name, description or SKU."""
+    """`search_text` and `name_key` follow every change of the name, description or SKU."""
     parts = {
         key: values.get(key, getattr(item, key, None)) for key in ("name", "description", "sku")
     }
-    return {**values, "search_text": search_text(**parts)}
+    return {**values, "search_text": search_text(**parts), "name_key": folded(parts["name"])}
 
 
 # --- the resource -------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ Services call `ClientRepository(session).find_by_email(...)`; endpoints never qu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
@@ -118,20 +118,28 @@ class Repository(Generic[M]):
         stmt = stmt.where(self.model.id.in_(wanted))
         return {row.id: row for row in self.all(stmt)}
 
-    def find(self, flt: Filter, *conditions: ColumnElement[bool]) -> list[M]:
+    def find(
+        self,
+        flt: Filter,
+        *conditions: ColumnElement[bool],
+        ranked: Sequence[ColumnElement[Any]] = (),
+    ) -> list[M]:
         """The rows matching `conditions` and the filter language (COMPAT §4.1, COMPAT §4.2):
         its where, order, limit, skip and `deleted` (soft-deleted rows only when it asks,
-        COMPAT §4.5).
+        COMPAT §4.5); ordered by `ranked` (a search's rank) before the filter's order.
 
         A page (a `limit`) is found in two steps, the ids in order and then their rows (issue
         13): the database puts the ids in order from an index alone where one covers the where
         and the order, and reads only the page's rows, not every row its sort looks at."""
         if flt.limit is None:
-            stmt = select(self.model).where(*conditions)
+            stmt = select(self.model).where(*conditions).order_by(*ranked)
             return self.all(apply_filter(stmt, flt, self.model, self.dialect))
         key = getattr(self.model, "id")  # noqa: B009 - Base declares no id
-        page = apply_filter(select(key).where(*conditions), flt, self.model, self.dialect)
+        stmt = select(key).where(*conditions).order_by(*ranked)
+        page = apply_filter(stmt, flt, self.model, self.dialect)
         ids: list[str] = list(self.session.scalars(page))
+        if not ids:
+            return []
         rows = {row.id: row for row in self.all(select(self.model).where(key.in_(ids)))}
         return [rows[i] for i in ids if i in rows]  # one deleted in between is gone
 

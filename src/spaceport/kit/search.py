@@ -17,8 +17,11 @@ import re
 from functools import cache
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Select, func, literal_column, select, table, true
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, case, func, literal_column, select, table, true
+from sqlalchemy.orm import QueryableAttribute, Session
+
+from spaceport.kit.filters import Filter
+from spaceport.kit.repository import M, Repository
 
 # searchable table -> the FTS5 table that indexes its `search_text` on SQLite
 FTS_TABLES: Final = {
@@ -68,6 +71,63 @@ def containing(model: type[Any], literal: str, dialect: str) -> ColumnElement[bo
     if dialect == "postgresql":
         return holding(model, literal)  # the GIN index of pg_trgm serves this LIKE
     return literal_column(f"{model.__tablename__}.rowid").in_(_phrase_rows(model, literal))
+
+
+LAST_CODE_POINT: Final = 0x10FFFF
+SURROGATES: Final = range(0xD800, 0xE000)  # no character: never in a text, nor its successor
+
+
+def starting_with(
+    column: QueryableAttribute[str], prefix: str, dialect: str
+) -> list[ColumnElement[bool]]:
+    """The rows whose `column` starts with `prefix` (not empty), as a range of the column that a
+    B-tree index serves: from `prefix` up to the first text past every text starting with it,
+    in code point order. SQLite compares texts as UTF-8 bytes (BINARY), which is that order;
+    PostgreSQL's `~>=~` and `~<~` compare bytes whatever the collation, served by an index
+    with `text_pattern_ops`."""
+    postgres = dialect == "postgresql"
+    ranges = [column.op("~>=~")(prefix) if postgres else column >= prefix]
+    bound = past(prefix)
+    if bound is not None:
+        ranges.append(column.op("~<~")(bound) if postgres else column < bound)
+    return ranges
+
+
+def past(prefix: str) -> str | None:
+    """The least text greater than every text starting with `prefix`: its last character that
+    has a successor, made that successor (the surrogates are no characters); None when every
+    character is the last code point."""
+    kept = prefix.rstrip(chr(LAST_CODE_POINT))
+    if not kept:
+        return None
+    successor = ord(kept[-1]) + 1
+    return kept[:-1] + chr(SURROGATES.stop if successor in SURROGATES else successor)
+
+
+def by_name(repository: Repository[M], organization_id: str, key: str, flt: Filter) -> list[M]:
+    """COMPAT §1.11's search of clients and items: the organization's rows whose `search_text`
+    contains `key` (folded), best first: the name (its folded `name_key`) equal to the key, then
+    starting with it, then containing it, then the rest; within a rank the filter's order.
+
+    The names starting with the key come first: when they fill the page they are the page, put
+    in order from an index of `name_key` alone (issue 13 item 5: a common term matches thousands
+    of rows, and ranking them all read every one)."""
+    model, dialect = repository.model, repository.dialect
+    name: QueryableAttribute[str] = getattr(model, "name_key")  # noqa: B009 - not every model has it
+    rank = case(
+        (name == key, 0),
+        (name.startswith(key, autoescape=True), 1),
+        (name.contains(key, autoescape=True), 2),
+        else_=3,
+    )
+    if key:
+        starting = starting_with(name, key, dialect)
+        ours = repository.in_organization(organization_id)
+        page = repository.find(flt, ours, *starting, ranked=[rank])
+        if len(page) == flt.limit:
+            return page
+    found = searched(model, organization_id, key, dialect)
+    return repository.find(flt, *found, ranked=[rank])
 
 
 COMMON: Final = 1000  # rows the FTS5 table finds beyond which a literal is common

@@ -109,6 +109,18 @@ def database_url(
     drop_postgres_database(url)
 
 
+def assert_every_page_cuts(api: Api, url: str, term: str, ranking: list[str]) -> None:
+    """Each `filter[limit]` and `filter[skip]` of a search for `term` answers its slice of
+    `ranking` (the names of the whole answer, in order)."""
+    for limit in (1, 2, 3, 4):
+        for skip in range(len(ranking) + 1):
+            params = {"term": term, "filter[limit]": str(limit), "filter[skip]": str(skip)}
+            response = api.get(url, params=params)
+            assert response.status_code == 200, response.text
+            found = [row["name"] for row in response.json()]
+            assert found == ranking[skip : skip + limit], params
+
+
 def query_plan(database: Database, stmt: ClauseElement) -> str:
     """The database's plan of `stmt`, its values written in; on PostgreSQL with sequential
     scans off, so that a small table still shows whether an index can answer."""

@@ -209,8 +209,8 @@ OLD_ITEM: dict[str, Any] = {
     "name": "Space Suit",
     "search_text": "space suit\x1fwarm\x1fss-1",
     "is_deleted": False,
-    **dict.fromkeys(["custom"], {}),
-    **dict.fromkeys(["tax_ids"], []),
+    "custom": {},
+    "tax_ids": [],
 }
 OLD_ITEMS = table(
     "items",

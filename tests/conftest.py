@@ -5,8 +5,10 @@ SPACEPORT_TEST_POSTGRES_URL is set (`.ci/run` sets it). Mail goes to a real SMTP
 from __future__ import annotations
 
 import os
+import random
 import re
 import socket
+import string
 import time
 import uuid
 from collections.abc import Iterator
@@ -281,3 +283,13 @@ def private_allowed(app: Any, monkeypatch: pytest.MonkeyPatch) -> Settings:
     settings: Settings = app.state.settings
     monkeypatch.setattr(settings, "webhook_allow_private", True)
     return settings
+
+
+def incompressible(length: int, *, wide: bool = False) -> str:
+    """Letters that don't compress: PostgreSQL compresses an index entry before it checks its
+    size, so only such a text finds the limit of an entry (SQLSTATE 54000). `wide`: CJK
+    ideographs of four UTF-8 bytes each (a text within its length limit, past the index's)."""
+    rng = random.Random(13)
+    if wide:
+        return "".join(chr(rng.randrange(0x20000, 0x2A6E0)) for _ in range(length))
+    return "".join(rng.choice(string.ascii_letters) for _ in range(length))

@@ -3,8 +3,6 @@ COMPAT §8.1)."""
 
 from __future__ import annotations
 
-import random
-import string
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -13,7 +11,7 @@ from sqlalchemy import select
 from spaceport.events.models import Event
 from spaceport.kit.db import Database
 from tests.clients.conftest import SPACEX, create, created, names
-from tests.conftest import Api
+from tests.conftest import Api, incompressible
 
 
 def messages(response: Any) -> dict[str, list[str]]:
@@ -238,8 +236,7 @@ def test_a_name_too_long_for_an_index_entry_is_bad_input(
     """A 9,000-letter name and city (kept in one index entry of each client) that PostgreSQL
     cannot index are a 422 there (COMPAT §2.2), never a 500; SQLite keeps them. Nothing is
     half-written either way."""
-    rng = random.Random(7)
-    name = "".join(rng.choice(string.ascii_letters) for _ in range(9000))
+    name = incompressible(9000)
     oid = organization["id"]
     before = len(events_of(database, oid))
     answer = create(api, oid, name=name, city=name)

@@ -8,8 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
-from tests.conftest import Api
+from spaceport.kit.db import Database, within_limits
+from spaceport.kit.errors import ValidationFailed
+from tests.conftest import Api, incompressible
 
 LINE = {"name": "Suit", "price": 10}
 
@@ -81,3 +84,25 @@ def test_empty_json_values_are_fresh_objects() -> None:
     first.append(1)
     assert second == [] and _loads("{}") == {} and _loads("{}") is not _loads("{}")
     assert _loads('{"rate": 9.5}') == {"rate": Decimal("9.5")}
+
+
+def test_a_block_within_limits_leaves_nothing_when_refused(database: Database) -> None:
+    """`within_limits`: what the block wrote goes with its refusal, what came before stays and
+    the transaction goes on; on PostgreSQL a value past an index entry's limit is the API's
+    422 (WEB §W4.3: a form shows it beside what was typed)."""
+    postgres = database.engine.dialect.name == "postgresql"
+    with database.transaction() as session:
+        session.execute(text("CREATE TEMPORARY TABLE wide (a TEXT)"))
+        session.execute(text("CREATE INDEX ix_wide ON wide (a)"))
+        insert = text("INSERT INTO wide (a) VALUES (:a)")
+        session.execute(insert, {"a": "before"})
+        with pytest.raises(ValidationFailed) as caught, within_limits(session):
+            session.execute(insert, {"a": "inside"})
+            if postgres:
+                session.execute(insert, {"a": incompressible(9000)})
+            raise ValidationFailed({"a": ["refused"]})
+        session.execute(insert, {"a": "after"})
+        kept = session.execute(text("SELECT a FROM wide ORDER BY a")).scalars().all()
+    assert kept == ["after", "before"]
+    refused = {"body": ["holds a value too large to store"]} if postgres else {"a": ["refused"]}
+    assert caught.value.details == {"messages": refused}

@@ -4,9 +4,6 @@ past one of PostgreSQL's limits."""
 
 from __future__ import annotations
 
-import random
-import string
-
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -19,6 +16,7 @@ from spaceport.kit.errors import (
     is_limit_exceeded,
     is_unique_violation,
 )
+from tests.conftest import incompressible
 
 
 def violation(database: Database, statement: str) -> IntegrityError:
@@ -56,12 +54,8 @@ def test_a_value_past_an_index_entrys_limit_is_a_422(database: Database) -> None
         connection.execute(text("CREATE TEMPORARY TABLE wide (a TEXT)"))
         connection.execute(text("CREATE INDEX ix_wide ON wide (a)"))
         with pytest.raises(OperationalError) as caught:
-            connection.execute(text("INSERT INTO wide (a) VALUES (:a)"), {"a": random_text(9000)})
+            connection.execute(
+                text("INSERT INTO wide (a) VALUES (:a)"), {"a": incompressible(9000)}
+            )
         connection.rollback()
     assert is_limit_exceeded(caught.value)
-
-
-def random_text(length: int) -> str:
-    """Letters that don't compress (an index entry is compressed before its size is checked)."""
-    rng = random.Random(13)
-    return "".join(rng.choice(string.ascii_letters) for _ in range(length))

@@ -10,7 +10,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from playwright.sync_api import Page, expect
 
-from tests.conftest import Api
+from spaceport.kit.db import Database
+from tests.conftest import Api, incompressible
 from tests.web.conftest import (
     add_client,
     browser_log_in,
@@ -145,6 +146,28 @@ def test_a_refused_client_keeps_what_was_typed_and_saves_nothing(app: Any, api: 
         assert f'aria-describedby="client-{field}-error"' in refused.text
     assert 'value="not-an-email"' in refused.text and 'value="BE123"' in refused.text
     assert api.get(f"/v1/organizations/{org['id']}/clients/count").json()["count"] == 0
+
+
+def test_a_client_too_large_to_store_keeps_what_was_typed(
+    app: Any, api: Api, database: Database
+) -> None:
+    """A name and city that PostgreSQL cannot index: the API's 422 in the alert, the form as
+    typed and nothing saved (WEB §W4.3), never the API's JSON; SQLite stores them."""
+    org = api.create_organization(country="Slovenia")
+    web = signed_in(app, api)
+    form = f"/app/o/{org['id']}/clients/new"
+    name = incompressible(9000)
+    answer = form_post(web, form, form, {"name": name, "city": name, "email": "a@b.si"})
+    count = api.get(f"/v1/organizations/{org['id']}/clients/count").json()["count"]
+    if database.dialect != "postgresql":
+        assert answer.status_code == 303 and count == 1
+        return
+    assert answer.status_code == 422 and h1_of(answer.text) == "New client"
+    assert '<div role="alert" class="alert"><p>body: holds a value too large to store</p>' in (
+        answer.text
+    )
+    assert f'value="{name}"' in answer.text and 'value="a@b.si"' in answer.text
+    assert count == 0
 
 
 def invoice(api: Api, org_id: str, client_id: str, **fields: Any) -> dict[str, Any]:

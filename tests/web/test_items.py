@@ -10,7 +10,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from playwright.sync_api import Page, expect
 
-from tests.conftest import Api
+from spaceport.kit.db import Database
+from tests.conftest import Api, incompressible
 from tests.web.conftest import (
     browser_log_in,
     cells,
@@ -113,6 +114,29 @@ def test_a_refused_item_keeps_what_was_typed(app: Any, api: Api) -> None:
     assert api.get(f"/v1/organizations/{org['id']}/items/count").json()["count"] == 0
     in_slovenian = form_post(web, f"{form}?lang=sl", form, typed)
     assert "To polje je obvezno." in in_slovenian.text and "Vnesite število." in in_slovenian.text
+
+
+def test_a_name_too_large_to_store_keeps_what_was_typed(
+    app: Any, api: Api, database: Database
+) -> None:
+    """500 four-byte ideographs: within Name's length, past what PostgreSQL indexes (name and
+    folded name, one index entry) — there the API's 422 in the alert, the form as typed and
+    nothing saved (WEB §W4.3), never the API's JSON; SQLite stores it."""
+    org = api.create_organization(country="Slovenia")
+    web = signed_in(app, api)
+    form = f"/app/o/{org['id']}/items/new"
+    name = incompressible(500, wide=True)
+    answer = form_post(web, form, form, {"name": name, "price": "3", "unit": "kg"})
+    count = api.get(f"/v1/organizations/{org['id']}/items/count").json()["count"]
+    if database.dialect != "postgresql":
+        assert answer.status_code == 303 and count == 1
+        return
+    assert answer.status_code == 422 and h1_of(answer.text) == "New item"
+    assert '<div role="alert" class="alert"><p>body: holds a value too large to store</p>' in (
+        answer.text
+    )
+    assert f'value="{name}"' in answer.text and 'value="kg"' in answer.text
+    assert count == 0
 
 
 def test_readonly_members_see_no_new_item_and_may_not_add_one(app: Any, client: TestClient) -> None:

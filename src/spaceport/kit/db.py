@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import (
     DeclarativeBase,
     InstanceState,
@@ -40,7 +41,7 @@ from sqlalchemy.orm import (
 from sqlalchemy.types import TypeDecorator
 
 from spaceport.kit import wakeup
-from spaceport.kit.errors import ValidationFailed
+from spaceport.kit.errors import TOO_LARGE, ValidationFailed, is_limit_exceeded
 from spaceport.kit.ids import new_id
 from spaceport.kit.json import dumps
 
@@ -274,6 +275,20 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def within_limits(session: Session) -> Iterator[None]:
+    """The block's writes in a savepoint, flushed as it ends: a refusal halfway leaves nothing of
+    them and the transaction usable, and a value past a database limit (`is_limit_exceeded`) is
+    the 422 the API answers for it, so a form shows it beside what was typed (WEB §W4.3)."""
+    try:
+        with session.begin_nested():
+            yield
+    except OperationalError as exc:
+        if not is_limit_exceeded(exc):
+            raise
+        raise ValidationFailed({"body": [TOO_LARGE]}) from exc
 
 
 # money stays exact (COMPAT §1.6); one decoder for every value (json.loads with options builds

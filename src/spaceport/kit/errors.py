@@ -151,6 +151,9 @@ def is_unique_violation(exc: IntegrityError) -> bool:
     return code in UNIQUE_VIOLATIONS
 
 
+TOO_LARGE = "holds a value too large to store"  # is_limit_exceeded, as the 422 says it
+
+
 def is_limit_exceeded(exc: OperationalError) -> bool:
     """True when PostgreSQL refused a value past one of its limits (SQLSTATE class 54,
     program_limit_exceeded): a text too long for an index entry, whose limit depends on the
@@ -212,7 +215,7 @@ def install_error_handlers(app: FastAPI) -> None:
         if not is_limit_exceeded(exc):
             return await unexpected(request, exc)
         log.warning("value past a database limit: %s", exc.orig)  # bad input (COMPAT §2.2)
-        return error_response(ValidationFailed({"body": ["holds a value too large to store"]}))
+        return error_response(ValidationFailed({"body": [TOO_LARGE]}))
 
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(RequestValidationError, request_validation)

@@ -13,6 +13,7 @@ from spaceport.clients.repository import ClientRepository
 from spaceport.clients.schemas import ClientCreate
 from spaceport.clients.service import clients, country_code
 from spaceport.documents.models import Document
+from spaceport.kit.db import within_limits
 from spaceport.kit.errors import ValidationFailed
 from spaceport.kit.routing import Router
 from spaceport.kit.transaction import Db
@@ -77,7 +78,8 @@ def save_client(request: Request, session: Db, place: WritingPlaceDep, form: For
         given = {name: value for name, value in values.items() if value}
         try:
             data = validate(ClientCreate, given)
-            client = clients.create(session, place.organization.id, data.given_with_defaults())
+            with within_limits(session):
+                client = clients.create(session, place.organization.id, data.given_with_defaults())
         except ValidationFailed as error:
             errors = messages_of(error)
         else:

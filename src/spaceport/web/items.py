@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from spaceport.documents import defaults as document_defaults
 from spaceport.items.schemas import ItemCreate
 from spaceport.items.service import items
+from spaceport.kit.db import within_limits
 from spaceport.kit.errors import ValidationFailed
 from spaceport.kit.routing import Router
 from spaceport.kit.transaction import Db
@@ -102,7 +103,8 @@ def save_item(request: Request, session: Db, place: WritingPlaceDep, form: FormD
         given["unit"] = values["unit"]
     try:
         data = validate(ItemCreate, given)
-        items.create(session, organization.id, data.given_with_defaults())
+        with within_limits(session):
+            items.create(session, organization.id, data.given_with_defaults())
     except ValidationFailed as error:
         return form_page(request, session, organization, values, messages_of(error), status=422)
     return see_other(f"/app/o/{organization.id}/items")

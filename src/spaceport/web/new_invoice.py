@@ -17,6 +17,7 @@ from spaceport.documents import service
 from spaceport.documents.models import Document
 from spaceport.documents.schemas import DocumentCreate
 from spaceport.kit import bounds
+from spaceport.kit.db import within_limits
 from spaceport.kit.errors import ValidationFailed
 from spaceport.kit.routing import Router
 from spaceport.kit.transaction import Db
@@ -110,7 +111,7 @@ def create(session: Session, place: Place, data: DocumentCreate, request: Reques
     on) in a savepoint, so a refusal halfway (a total beyond what is stored, found after the
     new client was saved and the number taken) leaves nothing."""
     server, account_id = server_settings(request), place.visitor.account.id
-    with session.begin_nested():
+    with within_limits(session):
         return service.create(session, place.organization, account_id, data, server)
 
 

@@ -219,6 +219,17 @@ def test_list_filter_count_and_search(api: Api, organization: dict[str, Any]) ->
     assert len(found) == 2
 
 
+def test_a_document_search_takes_one_term(api: Api, organization: dict[str, Any]) -> None:
+    """COMPAT §1.11: `term` is one text (a 400 otherwise, as the other searches answer), asked
+    only of a caller (COMPAT §2.2: the 401 first)."""
+    url = f"/v1/organizations/{organization['id']}/search-documents"
+    assert api.client.get(url, params={"term[a]": "b"}).status_code == 401
+    for params in ({"term[a]": "b"}, [("term", "a"), ("term", "b")]):
+        refused = api.get(url, params=params)
+        assert refused.status_code == 400 and refused.json()["error"]["statusCode"] == 400
+    assert api.get(url).json() == [] and api.get(url, params={"term": "a"}).json() == []
+
+
 def test_items_load_save_and_separators(api: Api, organization: dict[str, Any]) -> None:
     org_id = organization["id"]
     vat = belgian_vat(api, org_id)

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from spaceport.access.authorization import Scope, organization_scope
+from fastapi import Request
+from sqlalchemy.orm import Session
+
 from spaceport.clients.service import clients, search
 from spaceport.kit.answers import many
+from spaceport.kit.crud import Scoped, Values, authorizing
 from spaceport.kit.errors import BadRequest
 from spaceport.kit.filters import parse_filter
-from spaceport.kit.json import ApiResponse
-from spaceport.kit.transaction import Db
-from spaceport.kit.wire import Query
+from spaceport.kit.openapi import search_term
+from spaceport.kit.routes import scoped_answer
+from spaceport.kit.wire import QueryBody
 
+SEARCH_TERM = search_term(required=True)
 router = clients.router()
 
 
-def search_term(query: dict[str, Any]) -> str:
+def term_of(query: dict[str, Any]) -> str:
     term = query.get("term")
     if term is None:
         raise BadRequest("term is a required argument")  # as LoopBack answers it
@@ -29,13 +33,24 @@ def search_term(query: dict[str, Any]) -> str:
 Clients = many(clients.answer_type)
 
 
-@router.get("/organizations/{id}/search-clients", name="search_clients", response_model=Clients)
-@router.get(
-    "/organizations/{id}/clients/search", name="search_clients_nested", response_model=Clients
-)
-def search_clients(
-    session: Db, scope: Scope = organization_scope(), query: dict[str, Any] = Query
-) -> Any:
+def searched(session: Session, scope: Scoped, query: Values) -> Any:
     flt = parse_filter(query)
-    rows = search(session, scope.organization_id, search_term(query), flt)
-    return ApiResponse(clients.answer_many(session, rows, flt))
+    rows = search(session, scope.organization_id, term_of(query), flt)
+    return clients.answer_many(session, rows, flt)
+
+
+@router.get(
+    "/organizations/{id}/search-clients",
+    name="search_clients",
+    response_model=Clients,
+    openapi_extra=SEARCH_TERM,
+)
+@router.get(
+    "/organizations/{id}/clients/search",
+    name="search_clients_nested",
+    response_model=Clients,
+    openapi_extra=SEARCH_TERM,
+)
+@authorizing
+async def search_clients(request: Request, body: bytes = QueryBody) -> Any:
+    return await scoped_answer(clients, None, request, body, searched)

@@ -107,6 +107,19 @@ WHERE: Final = {
 }
 
 
+def search_term(*, required: bool) -> dict[str, Any]:
+    """`openapi_extra` of a search route, which reads its `term` from the query it decodes in
+    its own thread (`kit.routes.scoped_answer`), unseen by FastAPI (COMPAT §1.11)."""
+    term = {
+        "name": "term",
+        "in": "query",
+        "required": required,
+        "description": "What to look for: a case-insensitive substring (COMPAT §1.11).",
+        "schema": {"type": "string"},
+    }
+    return {"parameters": [term]}
+
+
 def body_model(route: APIRoute) -> type[BaseModel] | None:
     for dependency in route.dependant.dependencies:
         model = getattr(dependency.call, "__spaceport_body__", None)

@@ -81,7 +81,7 @@ def _in_organization(
         @routes.get(path, name=f"list_{resource.collection}", response_model=many(answer))
         @authorizing
         async def find(request: Request, body: bytes = QueryBody) -> Any:
-            return await _read(resource, None, request, body, found)
+            return await scoped_answer(resource, None, request, body, found)
 
     if "count" in only:
 
@@ -91,7 +91,7 @@ def _in_organization(
         @routes.get(f"{path}/count", name=f"count_{resource.collection}", response_model=Count)
         @authorizing
         async def count(request: Request, body: bytes = QueryBody) -> Any:
-            return await _read(resource, None, request, body, counted)
+            return await scoped_answer(resource, None, request, body, counted)
 
 
 def _by_id(routes: APIRouter, resource: Crud[Any], only: Collection[Route]) -> None:
@@ -110,7 +110,7 @@ def _by_id(routes: APIRouter, resource: Crud[Any], only: Collection[Route]) -> N
         @routes.get(path, name=f"get_{resource.event}", response_model=answer)
         @authorizing
         async def get(request: Request, body: bytes = QueryBody) -> Any:
-            return await _read(resource, resource.model, request, body, got)
+            return await scoped_answer(resource, resource.model, request, body, got)
 
     if "update" in only:
 
@@ -175,19 +175,19 @@ def children(
             @routes.get(base, name=f"list_{name}", response_model=many(answer))
             @authorizing
             async def find(request: Request, body: bytes = QueryBody) -> Any:
-                return await _read(resource, parent, request, body, found)
+                return await scoped_answer(resource, parent, request, body, found)
 
         if "count" in only:
 
             @routes.get(f"{base}/count", name=f"count_{name}", response_model=Count)
             @authorizing
             async def count(request: Request, body: bytes = QueryBody) -> Any:
-                return await _read(resource, parent, request, body, counted)
+                return await scoped_answer(resource, parent, request, body, counted)
 
     return routes
 
 
-async def _read(
+async def scoped_answer(
     resource: Crud[Any],
     via: type[Model] | None,
     request: Request,
@@ -195,7 +195,8 @@ async def _read(
     work: Callable[[Session, Scoped, Values], Any],
 ) -> Any:
     """`work(session, scope, query)` and its answer's rendering in one phase (`Binding.read`):
-    the query is decoded once the caller is known (a bad one is a 400 after the 401)."""
+    the query is decoded once the caller is known (a bad one is a 400 after the 401). For a
+    domain's own reads too (its search): one thread, not one per dependency (issue 13)."""
 
     def answered(session: Session, scope: Scoped) -> ApiResponse:
         return ApiResponse(work(session, scope, query_of(request, body)))

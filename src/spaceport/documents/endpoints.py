@@ -21,22 +21,21 @@ from spaceport.documents.service import documents
 from spaceport.einvoices import facturx
 from spaceport.fiscal import hooks as fiscal
 from spaceport.kit.answers import Count, Number, Success, many
-from spaceport.kit.crud import Scoped, Values, authorizing
+from spaceport.kit.crud import Scoped, Values
 from spaceport.kit.db import Database, utcnow
-from spaceport.kit.errors import BadRequest, invalid
+from spaceport.kit.errors import invalid
 from spaceport.kit.filters import parse_filter
 from spaceport.kit.json import ApiResponse
-from spaceport.kit.openapi import LAUNCH_CODE, search_term
-from spaceport.kit.routes import scoped_answer
+from spaceport.kit.openapi import LAUNCH_CODE
+from spaceport.kit.routes import searches
 from spaceport.kit.serialize import to_api
 from spaceport.kit.transaction import Db, prepares, write_gate, write_phase
-from spaceport.kit.wire import QueryBody, body_of
+from spaceport.kit.wire import body_of
 from spaceport.organizations.calendar import local_date
 from spaceport.pdf.labels import LANGUAGES
 from spaceport.pdf.render import Source, cached_render
 
 # Added after the resource's routes: none of them can match these paths.
-SEARCH_TERM = search_term(required=False)
 router = documents.router(only=("find", "count", "get"))
 in_organization = organization_scope()
 by_id = organization_scope(via=Document)
@@ -126,21 +125,14 @@ def answer_issued(request: Request, records: list[str], document_id: str, body: 
     return fiscal.answer_after_send(request, records, read)
 
 
-def searched(session: Session, scope: Scoped, query: Values) -> Any:
-    term = query.get("term", "")
-    if not isinstance(term, str):
-        raise BadRequest("term must be one text")
+def searched(session: Session, scope: Scoped, query: Values, term: str) -> Any:
     flt = parse_filter(query)
     rows = service.search(session, scope.organization_id, term, flt.limit or SEARCH_LIMIT)
     return documents.answer_many(session, rows, flt, documents.serializer(query))
 
 
-@router.get(
-    "/organizations/{id}/search-documents", response_model=Documents, openapi_extra=SEARCH_TERM
-)
-@authorizing
-async def search_documents(request: Request, body: bytes = QueryBody) -> Any:
-    return await scoped_answer(documents, None, request, body, searched)
+SEARCHES = {"/organizations/{id}/search-documents": "search_documents"}
+searches(router, documents, SEARCHES, searched, answer=Documents, term_required=False)
 
 
 def document_type(value: str | None) -> str:

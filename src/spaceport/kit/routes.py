@@ -11,13 +11,14 @@
 
 `children(resource, parent, ...)` serves a resource that belongs to another under the parent's
 path (`/v1/pricelists/:id/prices`, `/v1/documents/:id/recurrences`): `create` sets the parent's
-id, `find` and `count` narrow to the parent's children. A domain adds its own routes (search,
-actions, a replacing PUT) to the router it gets back. Each route declares its answer's type
+id, `find` and `count` narrow to the parent's children. `searches(routes, resource, ...)` adds a
+search (COMPAT §1.11) run as the lists run. A domain adds its own routes (actions, a replacing
+PUT) to the router it gets back. Each route declares its answer's type
 (`resource.answer_type`, `Count`) for the OpenAPI document (COMPAT §1.13)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
@@ -26,8 +27,10 @@ from sqlalchemy.orm import Session
 from spaceport.kit.answers import Count, many
 from spaceport.kit.crud import Crud, Scoped, Values, authorizing
 from spaceport.kit.db import Model
+from spaceport.kit.errors import BadRequest
 from spaceport.kit.filters import parse_filter
 from spaceport.kit.json import ApiResponse
+from spaceport.kit.openapi import search_term
 from spaceport.kit.repository import live
 from spaceport.kit.routing import Router
 from spaceport.kit.transaction import Db
@@ -202,3 +205,46 @@ async def scoped_answer(
         return ApiResponse(work(session, scope, query_of(request, body)))
 
     return await resource.binding.read(request, via, answered)
+
+
+Searched = Callable[[Session, Scoped, Values, str], Any]
+
+
+def searches(
+    routes: APIRouter,
+    resource: Crud[Any],
+    paths: Mapping[str, str],
+    work: Searched,
+    *,
+    answer: Any = None,
+    term_required: bool = True,
+) -> None:
+    """COMPAT §1.11: a search of the organization's `resource` at each of `paths` (path ->
+    route name), run as its lists run (`scoped_answer`): `work(session, scope, query, term)`
+    answers the organization's rows for the query's `term`. Its answer is typed `answer` (a
+    list of `resource.answer_type` unless given); the OpenAPI document names the term."""
+    typed = answer if answer is not None else many(resource.answer_type)
+    extra = search_term(required=term_required)
+
+    def searched(session: Session, scope: Scoped, query: Values) -> Any:
+        return work(session, scope, query, term_of(query, required=term_required))
+
+    for path, name in paths.items():
+
+        @routes.get(path, name=name, response_model=typed, openapi_extra=extra)
+        @authorizing
+        async def search(request: Request, body: bytes = QueryBody) -> Any:
+            return await scoped_answer(resource, None, request, body, searched)
+
+
+def term_of(query: Values, *, required: bool) -> str:
+    """A search's `term`: one text, as LoopBack reads it (a 400 otherwise, or when missing
+    where the search needs one)."""
+    term = query.get("term")
+    if term is None and not required:
+        return ""
+    if term is None:
+        raise BadRequest("term is a required argument")
+    if not isinstance(term, str):
+        raise BadRequest("term must be one text")
+    return term

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from spaceport.access.authorization import CallerDep, Scope, organization_scope
+from fastapi import Request
+from sqlalchemy.orm import Session
+
+from spaceport.access.authorization import CallerDep, Scope, organization_scope, scoped_read
 from spaceport.accounts.service import account_for
 from spaceport.defaults.service import defaults
 from spaceport.kit.answers import Count, Success, answer_model, many
-from spaceport.kit.crud import relations_asked
+from spaceport.kit.crud import authorizing, relations_asked
 from spaceport.kit.filters import parse_filter, project
 from spaceport.kit.json import ApiResponse
 from spaceport.kit.routing import Router
@@ -57,8 +60,14 @@ def count_organizations(
 
 
 @router.get("/organizations/{id}", response_model=OrganizationAnswer)
-def get_organization(session: Db, scope: Scope = organization_scope()) -> Any:
-    return ApiResponse(service.answer(session, scope.organization))
+@authorizing
+async def get_organization(request: Request) -> Any:
+    """One phase, as the resources' GET (issue 13)."""
+
+    def answered(session: Session, scope: Scope) -> ApiResponse:
+        return ApiResponse(service.answer(session, scope.organization))
+
+    return await scoped_read(request, None, answered)
 
 
 @router.patch("/organizations/{id}", response_model=OrganizationAnswer)

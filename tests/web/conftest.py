@@ -65,6 +65,21 @@ def h1_of(html: str) -> str:
     return found.group(1).strip()
 
 
+def assert_too_large_to_store(
+    answer: Any, saved: int, postgres: bool, h1: str, typed: list[str]
+) -> None:
+    """A form's save of a value PostgreSQL cannot index (WEB §W4.3): there the API's 422 in
+    the alert, the form again with what was `typed`, nothing `saved`; SQLite stores it (303)."""
+    if not postgres:
+        assert answer.status_code == 303 and saved == 1
+        return
+    assert answer.status_code == 422 and h1_of(answer.text) == h1
+    alert = '<div role="alert" class="alert"><p>body: holds a value too large to store</p>'
+    assert alert in answer.text
+    assert all(f'value="{value}"' in answer.text for value in typed)
+    assert saved == 0
+
+
 # -- browser ------------------------------------------------------------------------------------
 
 

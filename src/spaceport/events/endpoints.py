@@ -9,22 +9,22 @@ from typing import Any
 from fastapi import Request
 from sqlalchemy.orm import Session
 
-from spaceport.access.authorization import Scope, scoped_read
+from spaceport.access.authorization import scoped_read
 from spaceport.events.models import Event
 from spaceport.kit.answers import answer_model, many
-from spaceport.kit.crud import authorizing, relations_asked
+from spaceport.kit.crud import Scoped, Values, authorizing, relations_asked
 from spaceport.kit.filters import parse_filter, project
-from spaceport.kit.json import ApiResponse
 from spaceport.kit.repository import repository_of
+from spaceport.kit.routes import scoped_answer
 from spaceport.kit.routing import Router
 from spaceport.kit.serialize import to_api
-from spaceport.kit.wire import QueryBody, query_of
+from spaceport.kit.wire import QueryBody
 
 router = Router(prefix="/v1", tags=["events"])
 NEWEST_FIRST = [("createdAt", True)]
 
 
-def listed(session: Session, scope: Scope, query: dict[str, Any]) -> list[dict[str, Any]]:
+def listed(session: Session, scope: Scoped, query: Values) -> list[dict[str, Any]]:
     """`uid`, `event`, `organizationId`, `data`, `createdAt`; `filter` as on every list."""
     flt = parse_filter(query)
     relations_asked(flt.include, (), "Event")  # COMPAT §4.3: an event has no relations
@@ -38,8 +38,4 @@ def listed(session: Session, scope: Scope, query: dict[str, Any]) -> list[dict[s
 @authorizing
 async def list_events(request: Request, body: bytes = QueryBody) -> Any:
     """One phase, as the lists (issue 13): polled by every scheduled trigger."""
-
-    def answered(session: Session, scope: Scope) -> ApiResponse:
-        return ApiResponse(listed(session, scope, query_of(request, body)))
-
-    return await scoped_read(request, None, answered)
+    return await scoped_answer(scoped_read, None, request, body, listed)

@@ -25,7 +25,7 @@ from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 
 from spaceport.kit.answers import Count, many
-from spaceport.kit.crud import Crud, Scoped, Values, authorizing
+from spaceport.kit.crud import Crud, Scoped, ScopedRead, Values, authorizing
 from spaceport.kit.db import Model
 from spaceport.kit.errors import BadRequest
 from spaceport.kit.filters import parse_filter
@@ -84,7 +84,7 @@ def _in_organization(
         @routes.get(path, name=f"list_{resource.collection}", response_model=many(answer))
         @authorizing
         async def find(request: Request, body: bytes = QueryBody) -> Any:
-            return await scoped_answer(resource, None, request, body, found)
+            return await scoped_answer(resource.binding.read, None, request, body, found)
 
     if "count" in only:
 
@@ -94,7 +94,7 @@ def _in_organization(
         @routes.get(f"{path}/count", name=f"count_{resource.collection}", response_model=Count)
         @authorizing
         async def count(request: Request, body: bytes = QueryBody) -> Any:
-            return await scoped_answer(resource, None, request, body, counted)
+            return await scoped_answer(resource.binding.read, None, request, body, counted)
 
 
 def _by_id(routes: APIRouter, resource: Crud[Any], only: Collection[Route]) -> None:
@@ -113,7 +113,7 @@ def _by_id(routes: APIRouter, resource: Crud[Any], only: Collection[Route]) -> N
         @routes.get(path, name=f"get_{resource.event}", response_model=answer)
         @authorizing
         async def get(request: Request, body: bytes = QueryBody) -> Any:
-            return await scoped_answer(resource, resource.model, request, body, got)
+            return await scoped_answer(resource.binding.read, resource.model, request, body, got)
 
     if "update" in only:
 
@@ -178,33 +178,34 @@ def children(
             @routes.get(base, name=f"list_{name}", response_model=many(answer))
             @authorizing
             async def find(request: Request, body: bytes = QueryBody) -> Any:
-                return await scoped_answer(resource, parent, request, body, found)
+                return await scoped_answer(resource.binding.read, parent, request, body, found)
 
         if "count" in only:
 
             @routes.get(f"{base}/count", name=f"count_{name}", response_model=Count)
             @authorizing
             async def count(request: Request, body: bytes = QueryBody) -> Any:
-                return await scoped_answer(resource, parent, request, body, counted)
+                return await scoped_answer(resource.binding.read, parent, request, body, counted)
 
     return routes
 
 
 async def scoped_answer(
-    resource: Crud[Any],
+    read: ScopedRead,
     via: type[Model] | None,
     request: Request,
     body: bytes,
     work: Callable[[Session, Scoped, Values], Any],
 ) -> Any:
-    """`work(session, scope, query)` and its answer's rendering in one phase (`Binding.read`):
-    the query is decoded once the caller is known (a bad one is a 400 after the 401). For a
-    domain's own reads too (its search): one thread, not one per dependency (issue 13)."""
+    """`work(session, scope, query)` and its answer's rendering in one phase (`read`: the
+    application's `Binding.read`); the query is decoded once the caller is known (a bad one is
+    a 400 after the 401). For a domain's own reads too (its search, the events list): one
+    thread, not one per dependency (issue 13)."""
 
     def answered(session: Session, scope: Scoped) -> ApiResponse:
         return ApiResponse(work(session, scope, query_of(request, body)))
 
-    return await resource.binding.read(request, via, answered)
+    return await read(request, via, answered)
 
 
 Searched = Callable[[Session, Scoped, Values, str], Any]
@@ -234,7 +235,7 @@ def searches(
         @routes.get(path, name=name, response_model=typed, openapi_extra=extra)
         @authorizing
         async def search(request: Request, body: bytes = QueryBody) -> Any:
-            return await scoped_answer(resource, None, request, body, searched)
+            return await scoped_answer(resource.binding.read, None, request, body, searched)
 
 
 def term_of(query: Values, *, required: bool) -> str:

@@ -5,10 +5,11 @@ through kit.crud (organizations, documents) are checked by the same flush."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from spaceport.kit.db import Database, within_limits
 from spaceport.kit.errors import ValidationFailed
@@ -103,6 +104,37 @@ def test_a_block_within_limits_leaves_nothing_when_refused(database: Database) -
             raise ValidationFailed({"a": ["refused"]})
         session.execute(insert, {"a": "after"})
         kept = session.execute(text("SELECT a FROM wide ORDER BY a")).scalars().all()
+        session.execute(text("DROP TABLE wide"))  # a temporary table outlives the commit
     assert kept == ["after", "before"]
     refused = {"body": ["holds a value too large to store"]} if postgres else {"a": ["refused"]}
     assert caught.value.details == {"messages": refused}
+
+
+def test_the_databases_of_one_sqlite_file_take_one_writer_lock(database_url: str) -> None:
+    """`kit.db.one_writer`: a second `Database` of the same file (the embedded worker's) waits
+    for the first one's write on the process's lock, not in SQLite's busy handler: with no busy
+    timeout at all, its write still waits, and then commits."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite has one writer")
+    first, second = Database(database_url), Database(database_url)
+    event.listen(second.engine, "connect", lambda dbapi, _: dbapi.execute("PRAGMA busy_timeout=0"))
+    writing, wrote = threading.Event(), threading.Event()
+
+    def write_second() -> None:
+        writing.wait()
+        with second.transaction() as session:
+            session.execute(text("CREATE TEMPORARY TABLE second_writer (a INTEGER)"))
+        wrote.set()
+
+    thread = threading.Thread(target=write_second)
+    thread.start()
+    try:
+        with first.transaction() as session:
+            session.execute(text("CREATE TEMPORARY TABLE first_writer (a INTEGER)"))
+            writing.set()
+            assert not wrote.wait(0.5)  # held off while the first write is open
+    finally:
+        thread.join(timeout=30)
+        first.dispose()
+        second.dispose()
+    assert wrote.is_set()

@@ -239,13 +239,27 @@ class SoftDeleted:
         self.deleted_id = getattr(self, "id")  # noqa: B009 - mixin has no id annotation
 
 
+_writers: dict[str, threading.RLock] = {}
+_writers_lock = threading.Lock()
+
+
+def one_writer(url: str) -> threading.RLock:
+    """The lock the writers of the SQLite database at `url` take in this process, one for every
+    `Database` of it: the API's and the embedded worker's (`spaceport serve`) queue on it
+    rather than in SQLite's busy handler, which sleeps 1, 2, 5, 10 ms and more between tries.
+    Reentrant, so that a write begun inside another fails on the busy timeout, as it would
+    without the lock, rather than waiting for itself."""
+    with _writers_lock:
+        return _writers.setdefault(url, threading.RLock())
+
+
 class Database:
     """The engine and its two kinds of transaction: reading ones and writing ones.
 
     SQLite has one writer at a time (DESIGN). A writing transaction starts with BEGIN
     IMMEDIATE, so writers of different processes queue on the busy timeout instead of failing
-    when a reader upgrades; within a process they queue on a lock, first come first served,
-    instead of sleeping in SQLite's busy handler. Readers never wait (WAL)."""
+    when a reader upgrades; within a process they queue on a lock (`one_writer`), first come
+    first served, instead of sleeping in SQLite's busy handler. Readers never wait (WAL)."""
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -255,7 +269,7 @@ class Database:
         writer = self.engine.execution_options(spaceport_write=True)
         self._write = sessionmaker(writer, expire_on_commit=False)
         event.listen(self._write, "before_flush", _values_fit)
-        self._one_writer = threading.Lock() if self.dialect == "sqlite" else nullcontext()
+        self._one_writer = one_writer(url) if self.dialect == "sqlite" else nullcontext()
 
     def session(self, *, write: bool) -> Session:
         return (self._write if write else self._read)()

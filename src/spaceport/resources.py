@@ -1,6 +1,7 @@
 """`Resource`: the kit's CRUD mechanism (`kit.crud`, `kit.routes`) bound to this application —
 events recorded in the outbox (COMPAT §8.1) and routes authorized by the one authorization
-dependency (DESIGN). A domain declares its resource in its `service.py`:
+(`access.authorization`, DESIGN), each in one phase. A domain declares its resource in its
+`service.py`:
 
     clients = Resource(Client, "client", "clients", ClientCreate, ClientUpdate,
                        prepare=prepare, includes={"documents": ...},
@@ -23,7 +24,7 @@ from typing import TypeVar
 
 from fastapi import APIRouter
 
-from spaceport.access.authorization import organization_scope, scoped_read
+from spaceport.access.authorization import scoped_read, scoped_write
 from spaceport.events import service as events
 from spaceport.kit import routes
 from spaceport.kit.crud import Binding, Crud, Values
@@ -33,7 +34,7 @@ from spaceport.kit.routes import ALL, IN_PARENT, ORGANIZATIONS, Route
 
 M = TypeVar("M", bound=Model)
 
-BINDING = Binding(record=events.record, scope=organization_scope, read=scoped_read)
+BINDING = Binding(record=events.record, read=scoped_read, write=scoped_write)
 
 
 class Resource(Crud[M]):

@@ -7,21 +7,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
-from spaceport.access.authorization import current_caller
+from spaceport.access.authorization import needs_caller
 from spaceport.app import ROUTERS
 from spaceport.kit.db import Database
 from tests.conftest import Api
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
-
-
-def needs_caller(dependant: Dependant) -> bool:
-    return any(d.call is current_caller or needs_caller(d) for d in dependant.dependencies)
 
 
 def authenticated_writes() -> list[tuple[str, str]]:
@@ -30,7 +25,7 @@ def authenticated_writes() -> list[tuple[str, str]]:
         (method, route.path)
         for router in ROUTERS
         for route in router.routes
-        if isinstance(route, APIRoute) and needs_caller(route.dependant)
+        if isinstance(route, APIRoute) and needs_caller(route)
         for method in route.methods or ()
         if method in WRITE_METHODS
     )

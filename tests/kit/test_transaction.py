@@ -1,7 +1,7 @@
 """The transaction belongs to the request (kit.transaction): reads read, writes write, and the
 routes that write on GET declare it (`writes`): `GET /v1/accounts/confirm`, `GET
 /v1/accountorganizations/:id/accept|reject`, `GET /v1/accounts/:id/send-verification`. A
-document's create computes before its write (`prepares`); on PostgreSQL writers of different
+document's create computes before its write; on PostgreSQL writers of different
 organizations do not wait for each other."""
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def test_accepting_and_rejecting_an_invitation_on_get_write(
 def test_a_document_is_built_in_a_reading_transaction_and_saved_in_one_write(
     api: Api, database: Database
 ) -> None:
-    """Issue 15 item 6 (`prepares`): the caller, the scope and the whole document are read and
+    """Issue 15 item 6: the caller, the scope and the whole document are read and
     computed before the write, which is one short writing transaction; the new client the
     document names is saved in that write with it (COMPAT §6.4)."""
     org_id = api.create_organization()["id"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
@@ -28,7 +28,7 @@ from spaceport.accounts.repository import AccountRepository
 from spaceport.kit.crud import AUTHORIZES
 from spaceport.kit.db import Model, utcnow
 from spaceport.kit.errors import Forbidden, NotFound, Unauthorized
-from spaceport.kit.transaction import READ_METHODS, Db, read_phase, transaction
+from spaceport.kit.transaction import READ_METHODS, Db, read_phase, transaction, write_phase
 from spaceport.kit.wire import RELATION_ORGANIZATION
 from spaceport.organizations.models import Organization
 from spaceport.organizations.repository import OrganizationRepository
@@ -309,13 +309,41 @@ def scope_of(
     return Scope(caller, organization, access, instance)
 
 
+def _scoped(
+    request: Request, via: type[Model] | None, work: Callable[[Session, Scope], T]
+) -> Callable[[Session], T]:
+    """`work` given the caller (401 first, COMPAT §2.2) and the scope of
+    `organization_scope(via)`, all read in the session it runs in."""
+
+    def scoped(session: Session) -> T:
+        return work(session, scope_of(request, session, caller_of(session, request), via))
+
+    return scoped
+
+
 async def scoped_read(
     request: Request, via: type[Model] | None, work: Callable[[Session, Scope], T]
 ) -> T:
-    """`kit.crud.ScopedRead`: the caller (401 first, COMPAT §2.2), the scope of
-    `organization_scope(via)`, then `work`, in one reading transaction in one thread."""
+    """`kit.crud.ScopedRead`: the caller, the scope and `work` in one reading transaction in one
+    thread of the read lane."""
+    return await read_phase(request, _scoped(request, via, work))
 
-    def read(session: Session) -> T:
-        return work(session, scope_of(request, session, caller_of(session, request), via))
 
-    return await read_phase(request, read)
+async def scoped_prepare(
+    request: Request, via: type[Model] | None, work: Callable[[Session, Scope], T]
+) -> T:
+    """`scoped_read` for a route that computes its write before it (a document's create):
+    outside the read lane, since building a large document takes long (issue 15 item 6)."""
+    return await read_phase(request, _scoped(request, via, work), lane=False)
+
+
+async def scoped_write(
+    request: Request,
+    background: BackgroundTasks,
+    via: type[Model] | None,
+    work: Callable[[Session, Scope], T],
+) -> T:
+    """`kit.crud.ScopedWrite`: the caller, the scope and `work` in one writing transaction, in
+    the write turn, in one thread (issue 13: a hop between the event loop and a thread per
+    dependency cost more than the queries)."""
+    return await write_phase(request, background, _scoped(request, via, work))

@@ -11,7 +11,13 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from spaceport.access.authorization import Scope, authorize, caller_of, organization_scope
+from spaceport.access.authorization import (
+    Scope,
+    authorize,
+    caller_of,
+    organization_scope,
+    scoped_prepare,
+)
 from spaceport.config import SettingsDep
 from spaceport.documents import cancelling, numbering, printing, sending, service, statistics
 from spaceport.documents.answers import ActivityAnswer
@@ -21,7 +27,7 @@ from spaceport.documents.service import documents
 from spaceport.einvoices import facturx
 from spaceport.fiscal import hooks as fiscal
 from spaceport.kit.answers import Count, Number, Success, many
-from spaceport.kit.crud import Scoped, Values
+from spaceport.kit.crud import Scoped, Values, authorizing
 from spaceport.kit.db import Database, utcnow
 from spaceport.kit.errors import invalid
 from spaceport.kit.filters import parse_filter
@@ -29,8 +35,8 @@ from spaceport.kit.json import ApiResponse
 from spaceport.kit.openapi import LAUNCH_CODE
 from spaceport.kit.routes import searches
 from spaceport.kit.serialize import to_api
-from spaceport.kit.transaction import Db, prepares, write_gate, write_phase
-from spaceport.kit.wire import body_of
+from spaceport.kit.transaction import Db, write_gate, write_phase
+from spaceport.kit.wire import Given, body_of, given_body
 from spaceport.organizations.calendar import local_date
 from spaceport.pdf.labels import LANGUAGES
 from spaceport.pdf.render import Source, cached_render
@@ -71,25 +77,25 @@ def live(scope: Scope) -> Document:
 
 
 @router.post("/organizations/{id}/documents", response_model=DocumentAnswer)
-@prepares
+@authorizing
 async def create_document(
-    session: Db,
     request: Request,
     background: BackgroundTasks,
     server: SettingsDep,
-    scope: Scope = in_organization,
-    data: DocumentCreate = body_of(DocumentCreate),
+    given: Given[DocumentCreate] = given_body(DocumentCreate),
 ) -> Any:
-    """Built in the request's reading transaction, then numbered and saved in a short write of
-    its own (issue 15 item 6); a fiscalized one is created whole in the write."""
+    """Authorized and built in a reading transaction, then numbered and saved in a short write
+    of its own (issue 15 item 6); a fiscalized one is created whole in the write."""
+
+    def prepare(
+        session: Session, scope: Scope
+    ) -> tuple[Scope, DocumentCreate, service.Prepared | None]:
+        data = given()
+        organization, account_id = scope.organization, scope.caller.account.id
+        return scope, data, service.prepare(session, organization, account_id, data, server)
+
+    scope, data, prepared = await scoped_prepare(request, None, prepare)
     organization, account_id = scope.organization, scope.caller.account.id
-
-    def prepare() -> service.Prepared | None:
-        found = service.prepare(session, organization, account_id, data, server)
-        session.commit()  # the reading transaction ends before the write begins
-        return found
-
-    prepared = await run_in_threadpool(prepare)
 
     def write(writing: Session) -> tuple[str, dict[str, Any], list[str]]:
         if prepared is None:

@@ -22,8 +22,8 @@ answer's type (`answer_type`, see `kit.answers`) is derived from the columns and
 
 Create, update and delete record their event in the same transaction (COMPAT §8.1); delete is
 soft where the model is soft deleted (COMPAT §5.1). What binds the mechanism to the application —
-the event recorder and the authorization dependency — is a `Binding` that a subclass sets once
-(`spaceport.resources.Resource`), so this module keeps no domain words."""
+the event recorder and the authorized phases its routes run in — is a `Binding` that a subclass
+sets once (`spaceport.resources.Resource`), so this module keeps no domain words."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from fastapi import Request
+from fastapi import BackgroundTasks, Request
 from pydantic import BaseModel
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
@@ -79,8 +79,21 @@ class ScopedRead(Protocol):
     ) -> Awaitable[T]: ...
 
 
-# Marks an endpoint that authorizes its caller itself, through `Binding.read`, rather than
-# through the caller dependency (for the OpenAPI document's security).
+class ScopedWrite(Protocol):
+    """`write(request, background, via, work)`: `ScopedRead` for a write — one writing
+    transaction in the process's write turn, its `after_commit` work queued on `background`."""
+
+    def __call__(
+        self,
+        request: Request,
+        background: BackgroundTasks,
+        via: type[Model] | None,
+        work: Callable[[Session, Any], T],
+    ) -> Awaitable[T]: ...
+
+
+# Marks an endpoint that authorizes its caller itself, through `Binding.read` or `Binding.write`,
+# rather than through the caller dependency (for the OpenAPI document's security).
 AUTHORIZES = "__spaceport_authorizes__"
 E = TypeVar("E", bound=Callable[..., Any])
 
@@ -92,13 +105,13 @@ def authorizing(endpoint: E) -> E:
 
 @dataclass(frozen=True)
 class Binding:
-    """How the application records events and authorizes routes. `scope(None)` is the
-    dependency for `/organizations/{id}/...`; `scope(Model)` for `/<models>/{id}`; `read` the
-    same authorization for reads that run in one phase (`ScopedRead`)."""
+    """How the application records events and authorizes routes: `read` and `write` run a
+    route's work in one phase, authorized for `/organizations/{id}/...` (`via` None) or for
+    `/<models>/{id}` (`via` the model)."""
 
     record: Recorder
-    scope: Callable[[type[Model] | None], Any]
     read: ScopedRead
+    write: ScopedWrite
 
 
 def keep(_session: Session, _organization_id: str, values: Values, _instance: Any) -> Values:

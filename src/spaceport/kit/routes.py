@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from typing import Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from sqlalchemy.orm import Session
 
 from spaceport.kit.answers import Count, many
@@ -33,8 +33,7 @@ from spaceport.kit.json import ApiResponse
 from spaceport.kit.openapi import search_term
 from spaceport.kit.repository import live
 from spaceport.kit.routing import Router
-from spaceport.kit.transaction import Db
-from spaceport.kit.wire import QueryBody, body_of, query_of
+from spaceport.kit.wire import Given, QueryBody, given_body, query_of
 
 Route = Literal["create", "find", "count", "get", "update", "delete"]
 ALL: tuple[Route, ...] = ("create", "find", "count", "get", "update", "delete")
@@ -61,18 +60,23 @@ def router(
 def _in_organization(
     routes: APIRouter, resource: Crud[Any], only: Collection[Route], organizations: str
 ) -> None:
-    scope = resource.binding.scope(None)
     path = f"/{organizations}/{{id}}/{resource.collection}"
-    create_body = body_of(resource.create_schema)
+    create_body = given_body(resource.create_schema)
     answer = resource.answer_type
 
     if "create" in only:
 
         @routes.post(path, name=f"create_{resource.event}", response_model=answer)
-        def create(session: Db, scope: Scoped = scope, data: Any = create_body) -> Any:
-            values = data.given_with_defaults()
-            instance = resource.create(session, scope.organization_id, values)
-            return ApiResponse(resource.serialize(instance))
+        @authorizing
+        async def create(
+            request: Request, background: BackgroundTasks, given: Given[Any] = create_body
+        ) -> Any:
+            def created(session: Session, scope: Scoped) -> ApiResponse:
+                values = given().given_with_defaults()
+                instance = resource.create(session, scope.organization_id, values)
+                return ApiResponse(resource.serialize(instance))
+
+            return await resource.binding.write(request, background, None, created)
 
     if "find" in only:
 
@@ -98,9 +102,8 @@ def _in_organization(
 
 
 def _by_id(routes: APIRouter, resource: Crud[Any], only: Collection[Route]) -> None:
-    scope = resource.binding.scope(resource.model)
     path = f"/{resource.collection}/{{id}}"
-    update_body = body_of(resource.update_schema)
+    update_body = given_body(resource.update_schema)
     answer = resource.answer_type
 
     if "get" in only:
@@ -119,16 +122,26 @@ def _by_id(routes: APIRouter, resource: Crud[Any], only: Collection[Route]) -> N
 
         @routes.patch(path, name=f"patch_{resource.event}", response_model=answer)
         @routes.put(path, name=f"put_{resource.event}", response_model=answer)
-        def update(session: Db, scope: Scoped = scope, data: Any = update_body) -> Any:
-            instance = resource.update(session, resource.live(scope.instance), data.given())
-            return ApiResponse(resource.serialize(instance))
+        @authorizing
+        async def update(
+            request: Request, background: BackgroundTasks, given: Given[Any] = update_body
+        ) -> Any:
+            def updated(session: Session, scope: Scoped) -> ApiResponse:
+                instance = resource.update(session, resource.live(scope.instance), given().given())
+                return ApiResponse(resource.serialize(instance))
+
+            return await resource.binding.write(request, background, resource.model, updated)
 
     if "delete" in only:
 
-        @routes.delete(path, name=f"delete_{resource.event}", response_model=Count)
-        def delete(session: Db, scope: Scoped = scope) -> Any:
+        def deleted(session: Session, scope: Scoped) -> ApiResponse:
             resource.delete(session, resource.live(scope.instance))
             return ApiResponse({"count": 1})
+
+        @routes.delete(path, name=f"delete_{resource.event}", response_model=Count)
+        @authorizing
+        async def delete(request: Request, background: BackgroundTasks) -> Any:
+            return await resource.binding.write(request, background, resource.model, deleted)
 
 
 def children(
@@ -144,8 +157,7 @@ def children(
     `/v1/<parent_collection>/:id/<path>` for each of `paths` (a model may have two spellings,
     COMPAT §7.5)."""
     routes = Router(prefix="/v1", tags=[resource.collection])
-    scope = resource.binding.scope(parent)
-    create_body = body_of(resource.create_schema)
+    create_body = given_body(resource.create_schema)
     column = getattr(resource.model, key)
     what = parent.__name__.lower()
     answer = resource.answer_type
@@ -167,11 +179,17 @@ def children(
         if "create" in only:
 
             @routes.post(base, name=f"create_{name}", response_model=answer)
-            def create(session: Db, scope: Scoped = scope, data: Any = create_body) -> Any:
-                owner = parent_of(scope)
-                values = {**data.given_with_defaults(), key: owner.id}
-                instance = resource.create(session, owner.organization_id, values)
-                return ApiResponse(resource.serialize(instance))
+            @authorizing
+            async def create(
+                request: Request, background: BackgroundTasks, given: Given[Any] = create_body
+            ) -> Any:
+                def created(session: Session, scope: Scoped) -> ApiResponse:
+                    owner = parent_of(scope)
+                    values = {**given().given_with_defaults(), key: owner.id}
+                    instance = resource.create(session, owner.organization_id, values)
+                    return ApiResponse(resource.serialize(instance))
+
+                return await resource.binding.write(request, background, parent, created)
 
         if "find" in only:
 

@@ -12,7 +12,7 @@ the lock's holder needs to go on: the turn is what keeps waiting writers out of 
   served, so only the one that holds the database's write lock is in a thread. Nothing is
   gained by a turn per organization there, since the file has one write lock; what keeps one
   organization from waiting for another is that the turn is short: slow work and the
-  computation of large bodies run before it (`prepares`).
+  computation of large bodies run before it (a document's create builds it in a `read_phase`).
 - PostgreSQL locks rows: writers of different organizations change different rows and do not
   wait for each other; writers of one organization wait for each other in the database, on the
   rows both change (the numbering counter, COMPAT §6.2; an idempotency key, COMPAT §6.11). The
@@ -21,14 +21,16 @@ the lock's holder needs to go on: the turn is what keeps waiting writers out of 
 
 An endpoint with slow steps that need no database (a password hash: slow work never holds the write
 turn) does not take `Db`: it runs its database work in `read_phase` and `write_phase`, each a short
-transaction of its own (the write in the turn), and its slow steps between them. An endpoint
-declared with `prepares` takes `Db` as a reading transaction (its caller and scope are resolved
-there), computes what it will write outside the turn, and writes in `write_phase`.
+transaction of its own (the write in the turn), and its slow steps between them. A document's
+create computes what it will write in a `read_phase` (its caller and scope are resolved there),
+outside the turn, and writes in `write_phase`.
 
 FastAPI runs each plain-function dependency in a thread of its own, and each handoff between
-the event loop and a thread costs more than a small query (issue 13): the reads nearly every
-request makes first (the launch code's account, `access.authorization.read_caller`) are the
-app's `opening_reads`, made in the thread that opens the transaction."""
+the event loop and a thread costs more than a small query (issue 13). The resource routes run
+in one phase each (`access.authorization.scoped_read`, `scoped_write`); for routes that take
+`Db`, the reads nearly every request makes first (the launch code's account,
+`access.authorization.read_caller`) are the app's `opening_reads`, made in the thread that opens
+the transaction."""
 
 from __future__ import annotations
 
@@ -50,7 +52,6 @@ from spaceport.kit.json import ApiResponse
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 T = TypeVar("T")
 WRITES = "__spaceport_writes__"
-PREPARES = "__spaceport_prepares__"
 READS = "__spaceport_reads__"
 E = TypeVar("E", bound=Callable[..., Any])
 Gate = AbstractAsyncContextManager[Any]
@@ -86,14 +87,6 @@ def writes(endpoint: E) -> E:
     return endpoint
 
 
-def prepares(endpoint: E) -> E:
-    """Declares that a writing route computes what it writes before its write: its `Db` is a
-    reading transaction, taken without a turn, and the endpoint writes in `write_phase` (issue 15
-    item 6: a large document is built outside the turn and outside any writing transaction)."""
-    setattr(endpoint, PREPARES, True)  # noqa: B010 - a marker on a plain function
-    return endpoint
-
-
 def reads(endpoint: E) -> E:
     """Declares that a route only reads although its method writes: a POST that computes what a
     form shows (the web app's New invoice totals and its Add line, WEB §W4.3) takes a reading
@@ -104,10 +97,10 @@ def reads(endpoint: E) -> E:
 
 def is_write(request: Request) -> bool:
     """A writing transaction for every method but GET, HEAD and OPTIONS, and for routes
-    declared with `writes`; never for routes declared with `prepares` or `reads`."""
+    declared with `writes`; never for routes declared with `reads`."""
     endpoint = request.scope.get("endpoint")
     if request.method not in READ_METHODS:
-        return not (getattr(endpoint, PREPARES, False) or getattr(endpoint, READS, False))
+        return not getattr(endpoint, READS, False)
     return bool(getattr(endpoint, WRITES, False))
 
 
@@ -162,11 +155,12 @@ def read_lane(request: Request) -> anyio.CapacityLimiter:
     return lane
 
 
-async def read_phase(request: Request, work: Callable[[Session], T]) -> T:
-    """`work` in a reading transaction of its own, in a thread of the read lane."""
-    result, _ = await anyio.to_thread.run_sync(
-        _run, database(request), work, None, limiter=read_lane(request)
-    )
+async def read_phase(request: Request, work: Callable[[Session], T], *, lane: bool = True) -> T:
+    """`work` in a reading transaction of its own, in a thread of the read lane; with `lane`
+    false in one of the process's other threads, for work that may take long (a large
+    document's build, issue 15 item 6) and must not hold the reads behind it."""
+    limiter = read_lane(request) if lane else None
+    result, _ = await anyio.to_thread.run_sync(_run, database(request), work, None, limiter=limiter)
     return result
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from email.utils import formatdate
 from functools import lru_cache
@@ -18,7 +18,8 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ValidationError
 from qs_codec import DecodeOptions, decode
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import Headers, UploadFile
+from starlette.datastructures import FormData, Headers, UploadFile
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from spaceport.kit import bounds
@@ -38,6 +39,7 @@ RELATION_ORGANIZATION = "spaceport.relation_organization"
 QS_OPTIONS = DecodeOptions(depth=20, list_limit=10_000, parameter_limit=100_000)
 
 M = TypeVar("M", bound=BaseModel)
+Given = Callable[[], M]  # a body of `given_body`, decoded and validated when called
 
 
 # COMPAT §1.10: `POST /v1/<models>/:id` is a partial update, as PATCH.
@@ -272,21 +274,33 @@ def content_type_of(request: Request) -> str:
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
+async def received_body(request: Request) -> tuple[str, bytes | FormData]:
+    """The request body as it arrived, with its content type: the bytes, or a multipart
+    body's parts (`decoded` makes it the dict `read_body` gives)."""
+    content_type = content_type_of(request)
+    if content_type == "multipart/form-data":
+        return content_type, await request.form()
+    return content_type, await request.body()
+
+
+def decoded(content_type: str, received: bytes | FormData) -> dict[str, Any]:
+    """A body `received_body` read, as a dict (`read_body`)."""
+    if isinstance(received, bytes):
+        return decode_body(content_type, received)
+    fields: dict[str, Any] = {}
+    files: dict[str, UploadFile] = {}
+    for key, value in received.multi_items():
+        if isinstance(value, UploadFile):
+            files[key] = value
+        else:
+            fields[key] = value
+    return {**checked(decode_qs(fields)), **files}
+
+
 async def read_body(request: Request) -> dict[str, Any]:
     """The request body as a dict, from JSON, form or multipart (COMPAT §1.2), within
     kit.bounds (COMPAT §2.2: never a 500 on bad input)."""
-    content_type = content_type_of(request)
-    if content_type == "multipart/form-data":
-        form = await request.form()
-        fields: dict[str, Any] = {}
-        files: dict[str, UploadFile] = {}
-        for key, value in form.multi_items():
-            if isinstance(value, UploadFile):
-                files[key] = value
-            else:
-                fields[key] = value
-        return {**checked(decode_qs(fields)), **files}
-    return decode_body(content_type, await request.body())
+    return decoded(*await received_body(request))
 
 
 def decode_body(content_type: str, raw: bytes) -> dict[str, Any]:
@@ -333,21 +347,38 @@ def validate(model: type[M], data: Any) -> M:
         raise ValidationFailed(validation_messages(exc.errors())) from exc
 
 
-def parse_body(model: type[M], content_type: str, raw: bytes) -> M:
-    return validate(model, decode_body(content_type, raw))
-
-
 def body_of(model: type[M]) -> Any:
     """A dependency giving the request body validated as `model`, values coerced to the
     declared types (form values arrive as strings, COMPAT §1.2)."""
 
     async def dependency(request: Request) -> M:
-        content_type = content_type_of(request)
-        if content_type != "multipart/form-data":
-            raw = await request.body()
-            if len(raw) > LARGE_BODY:  # issue 15 item 6: a large body holds no other request
-                return await run_in_threadpool(parse_body, model, content_type, raw)
-        return validate(model, await read_body(request))
+        content_type, received = await received_body(request)
+        if isinstance(received, bytes) and len(received) > LARGE_BODY:
+            # issue 15 item 6: a large body holds no other request
+            return await run_in_threadpool(lambda: validate(model, decoded(content_type, received)))
+        return validate(model, decoded(content_type, received))
+
+    dependency.__spaceport_body__ = model  # type: ignore[attr-defined]  # for OpenAPI
+    return Depends(dependency)
+
+
+def given_body(model: type[M]) -> Any:
+    """A dependency giving the request body read but not decoded, a `Given`: calling it decodes
+    it and validates it as `model` (as `body_of` does), in the thread of a route that authorizes
+    its caller there (`kit.crud.Binding.write`), so that a 401 comes before a 400 or 422 about
+    the body (COMPAT §2.2)."""
+
+    async def dependency(request: Request) -> Given[M]:
+        try:
+            content_type, received = await received_body(request)
+        except HTTPException as exc:  # a multipart body Starlette cannot parse: a 400
+            malformed = exc
+
+            def refused() -> M:
+                raise malformed
+
+            return refused
+        return lambda: validate(model, decoded(content_type, received))
 
     dependency.__spaceport_body__ = model  # type: ignore[attr-defined]  # for OpenAPI
     return Depends(dependency)

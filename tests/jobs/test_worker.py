@@ -8,6 +8,8 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -20,6 +22,7 @@ from spaceport.config import Settings
 from spaceport.events import service as events
 from spaceport.events.models import Event
 from spaceport.jobs import service
+from spaceport.jobs import worker as worker_module
 from spaceport.jobs.models import Job
 from spaceport.jobs.worker import Worker
 from spaceport.kit.db import Database, utcnow
@@ -245,26 +248,92 @@ def test_jobs_run_side_by_side_in_lanes(
     assert {job_of(database, job_id).status for job_id in ids} == {"done"}
 
 
+@contextmanager
+def running(worker: Worker) -> Iterator[None]:
+    stop = threading.Event()
+    thread = threading.Thread(target=worker.run_forever, args=(stop,))
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
+
+
+def wait_for(done: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + 20
+    while not done():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.02)
+
+
 def test_an_idle_worker_wakes_when_work_is_committed(
     database: Database, settings: Settings, recorder: Recorder
 ) -> None:
     """Issue 13 item 4: a commit wakes the worker (`kit.wakeup`), long before its poll."""
     slow_poll = settings.model_copy(update={"worker_poll_seconds": 600})
     worker = Worker(database, slow_poll, recorder.tasks, kinds=[recorder.kind])
-    stop = threading.Event()
-    thread = threading.Thread(target=worker.run_forever, args=(stop,))
-    thread.start()
-    try:
+    with running(worker):  # which asserts that being told to stop wakes it too
         time.sleep(0.5)  # the worker found nothing and sleeps until its poll, ten minutes on
         job_id = enqueue(database, recorder.kind)
-        deadline = time.monotonic() + 30
-        while job_of(database, job_id).status != "done":
-            assert time.monotonic() < deadline, "the commit did not wake the worker"
-            time.sleep(0.05)
-    finally:
-        stop.set()
-        thread.join(timeout=30)
-    assert not thread.is_alive()  # and being told to stop wakes it too
+        wait_for(lambda: job_of(database, job_id).status == "done", "the commit did not wake it")
+
+
+def test_commits_within_the_round_gap_are_fanned_out_together(
+    database: Database,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    fanned_out: list[str],
+    per_event: service.Tasks,
+) -> None:
+    """Issue 13 (`ROUND_GAP_SECONDS`): the first commit after a quiet spell is fanned out in a
+    round of its own; the commits that follow a round closer than the gap wait for it, and are
+    then fanned out together, in one round."""
+    monkeypatch.setattr(worker_module, "ROUND_GAP_SECONDS", 1.0)
+    slow_poll = settings.model_copy(update={"worker_poll_seconds": 600})
+    worker = Worker(database, slow_poll, per_event, kinds=[])  # fans out, runs no job
+    batches: list[int] = []
+    fan_out = worker._fan_out
+
+    def counted(session: Session) -> int:
+        fanned = fan_out(session)
+        if fanned:
+            batches.append(fanned)
+        return fanned
+
+    monkeypatch.setattr(worker, "_fan_out", counted)
+    organization_id = uuid.uuid4().hex[:24]
+
+    def commit(n: int) -> None:
+        with database.transaction() as session:
+            events.record(session, "client", "create", organization_id, {"n": n})
+
+    with running(worker):
+        time.sleep(1.5)  # a quiet spell longer than the gap since the worker's first round
+        commit(0)
+        wait_for(lambda: len(fanned_out) == 1, "the first commit was not fanned out")
+        for n in range(1, 5):
+            commit(n)
+        wait_for(lambda: len(fanned_out) == 5, "the later commits were not fanned out")
+    assert batches == [1, 4]
+
+
+def test_a_lane_that_frees_does_not_wait_for_the_round_gap(
+    database: Database,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    recorder: Recorder,
+) -> None:
+    """The next job of a queue is claimed as soon as the one before it has ended, however
+    long the gap between rounds that commits wake."""
+    monkeypatch.setattr(worker_module, "ROUND_GAP_SECONDS", 60.0)
+    slow_poll = settings.model_copy(update={"worker_poll_seconds": 600})
+    worker = Worker(database, slow_poll, recorder.tasks, kinds=[recorder.kind])
+    ids = [enqueue(database, recorder.kind, queue="one-after-another") for _ in range(3)]
+    with running(worker):
+        wait_for(lambda: len(recorder.ran) == 3, "a freed lane waited for the gap")
+    assert recorder.ran == ids
 
 
 def run_until_idle(worker: Worker, idle: threading.Event) -> None:

@@ -27,7 +27,6 @@ from spaceport.clients.models import Client
 from spaceport.documents.models import Document
 from spaceport.documents.models import search_text as document_search_text
 from spaceport.items.models import Item
-from spaceport.items.search import folded, search_text
 from spaceport.kit.db import Database
 from spaceport.kit.ids import new_id
 
@@ -55,17 +54,13 @@ def load(db: Database, organization_id: str, count: int, seed: int) -> float:
                         email=f"contact{n}@example.com",
                     )
                 )
-                name = f"{rng.choice(WORDS)} {rng.choice(GOODS)} {n}"
-                sku = f"SKU-{n:06d}"
                 session.add(
                     Item(
                         organization_id=organization_id,
-                        name=name,
-                        sku=sku,
+                        name=f"{rng.choice(WORDS)} {rng.choice(GOODS)} {n}",
+                        sku=f"SKU-{n:06d}",
                         price=rng.randint(100, 100000),
                         tax_ids=[],
-                        search_text=search_text(name, None, sku),
-                        name_key=folded(name),
                     )
                 )
             session.execute(insert(Document), documents(organization_id, start, count, rng))

@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, false
+from sqlalchemy import ForeignKey, Index, String, event, false
 from sqlalchemy.orm import Mapped, mapped_column
 
+from spaceport.items.search import folded, search_text
 from spaceport.kit.db import Model, SoftDeleted
 
 
@@ -24,10 +25,18 @@ class Item(Model, SoftDeleted):
         default=list, info={"json_array": True, "answer": list[str]}
     )
     sku: Mapped[str | None] = mapped_column(info={"api": "SKU"})
-    # name, description and SKU casefolded, joined by U+001F: what search matches (items/service)
+    # name, description and SKU casefolded, joined by U+001F: what search matches (items.search)
     search_text: Mapped[str] = mapped_column(default="", info={"private": True})
     # the name casefolded: what search ranks by (kit.search.by_name)
     name_key: Mapped[str] = mapped_column(default="", info={"private": True})
+
+
+@event.listens_for(Item, "before_insert")
+@event.listens_for(Item, "before_update")
+def _refresh_search_text(_mapper: Any, _connection: Any, item: Item) -> None:
+    """Every write path keeps what search matches current, as for clients and documents."""
+    item.search_text = search_text(item.name, item.description, item.sku)
+    item.name_key = folded(item.name)
 
 
 # Search scans the organization's live items. This index visits them in table order (several

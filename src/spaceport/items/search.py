@@ -1,6 +1,6 @@
 """What item search matches (COMPAT §1.11): `search_text` is the name, description and SKU,
 casefolded and joined by U+001F, and `name_key` the name casefolded, kept with every change
-(items/service), matched with LIKE and ranked by the name (kit.search.by_name)."""
+(items.models), matched with LIKE and ranked by the name (kit.search.by_name)."""
 
 from __future__ import annotations
 

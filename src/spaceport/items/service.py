@@ -15,7 +15,6 @@ from spaceport.items.errors import SkuTaken, SkuWithSpaces
 from spaceport.items.models import Item
 from spaceport.items.repository import ItemRepository
 from spaceport.items.schemas import ItemCreate, ItemTaxRef, ItemUpdate
-from spaceport.items.search import folded, search_text
 from spaceport.kit import bounds
 from spaceport.kit.answers import many
 from spaceport.kit.errors import invalid
@@ -157,17 +156,6 @@ def price_values(
     return both_prices(net, gross, price_factor(item_taxes, on))
 
 
-# --- what search matches ----------------------------------------------------------------------
-
-
-def with_search_text(values: Values, item: Item | None) -> Values:
-    """`search_text` and `name_key` follow every change of the name, description or SKU."""
-    parts = {
-        key: values.get(key, getattr(item, key, None)) for key in ("name", "description", "sku")
-    }
-    return {**values, "search_text": search_text(**parts), "name_key": folded(parts["name"])}
-
-
 # --- the resource -------------------------------------------------------------------------------
 
 
@@ -181,7 +169,7 @@ def prepare(session: Session, organization_id: str, values: Values, item: Item |
     values.update(price_values(session, organization_id, values, item, on))
     if "custom" in values and values["custom"] is None:
         del values["custom"]
-    return with_search_text(values, item)
+    return values
 
 
 def include_taxes(session: Session, rows: list[Item]) -> Mapping[str, Any]:

@@ -114,12 +114,21 @@ def test_a_read_by_id_asks_two_queries(api: Api, database: Database) -> None:
     assert len(selects) == 2, selects
 
 
-WRITES = [
+WRITES: list[tuple[str, str, Any]] = [
     ("POST", "/v1/organizations/{org}/clients", {"name": "Rocket Man"}),
     ("PATCH", "/v1/clients/{client}", {"city": "Ljubljana"}),
     ("PUT", "/v1/clients/{client}", {"city": "Maribor"}),
     ("DELETE", "/v1/clients/{client}", None),
     ("POST", "/v1/pricelists/{pricelist}/prices", {"itemId": "{item}", "price": 9}),
+]
+
+
+# A document's own writes (its update, its payments), one phase each too.
+DOCUMENT_WRITES: list[tuple[str, str, Any]] = [
+    ("PATCH", "/v1/documents/{document}", {"note": "Thanks"}),
+    ("POST", "/v1/documents/{document}/payments", {"type": "bank", "amount": 1}),
+    ("POST", "/v1/organizations/{org}/payments", {"type": "bank", "documentId": "{document}"}),
+    ("POST", "/v1/documents/{document}/mark-sent", None),
 ]
 
 
@@ -130,14 +139,17 @@ def _write_targets(api: Api) -> dict[str, str]:
         "item": api.post(f"/v1/organizations/{org_id}/items", json={"name": "Suit", "price": 1}),
         "pricelist": api.post(f"/v1/organizations/{org_id}/pricelists", json={"name": "Retail"}),
     }
-    return {"org": org_id, **{name: answer.json()["id"] for name, answer in made.items()}}
+    targets = {"org": org_id, **{name: answer.json()["id"] for name, answer in made.items()}}
+    document = {"clientId": targets["client"], "_documentItems": BODY["_documentItems"]}
+    created = api.post(f"/v1/organizations/{org_id}/documents", json=document)
+    return {**targets, "document": created.json()["id"]}
 
 
 def _filled(body: Any, targets: dict[str, str]) -> Any:
     return None if body is None else {k: str(v).format(**targets) for k, v in body.items()}
 
 
-@pytest.mark.parametrize(("method", "path", "body"), WRITES)
+@pytest.mark.parametrize(("method", "path", "body"), WRITES + DOCUMENT_WRITES)
 def test_a_write_is_one_hop_to_a_thread(
     api: Api, hops: list[str], method: str, path: str, body: Any
 ) -> None:

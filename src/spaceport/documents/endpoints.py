@@ -17,6 +17,7 @@ from spaceport.access.authorization import (
     caller_of,
     organization_scope,
     scoped_prepare,
+    scoped_write,
 )
 from spaceport.config import SettingsDep
 from spaceport.documents import cancelling, numbering, printing, sending, service, statistics
@@ -196,30 +197,46 @@ def stats(
 
 @router.patch("/documents/{id}", response_model=DocumentAnswer)
 @router.put("/documents/{id}", response_model=DocumentAnswer)
-def update_document(
-    session: Db,
+@authorizing
+async def update_document(
     request: Request,
+    background: BackgroundTasks,
     server: SettingsDep,
-    scope: Scope = by_id,
-    data: DocumentUpdate = body_of(DocumentUpdate),
+    given: Given[DocumentUpdate] = given_body(DocumentUpdate),
 ) -> Any:
-    account_id = scope.caller.account.id
-    document = service.update(session, scope.organization, live(scope), data, server, account_id)
-    return answered(request, session, document.id, service.answer(document))
+    def updated(session: Session, scope: Scope) -> Any:
+        account_id = scope.caller.account.id
+        document = service.update(
+            session, scope.organization, live(scope), given(), server, account_id
+        )
+        return answered(request, session, document.id, service.answer(document))
+
+    return await scoped_write(request, background, Document, updated)
 
 
 @router.post("/documents/{id}/replace", response_model=DocumentAnswer)
-def replace_document(
-    session: Db, scope: Scope = by_id, data: DocumentCreate = body_of(DocumentCreate)
+@authorizing
+async def replace_document(
+    request: Request,
+    background: BackgroundTasks,
+    given: Given[DocumentCreate] = given_body(DocumentCreate),
 ) -> Any:
-    document = service.replace(session, scope.organization, live(scope), data)
-    return ApiResponse(service.answer(document))
+    def replaced(session: Session, scope: Scope) -> Any:
+        document = service.replace(session, scope.organization, live(scope), given())
+        return ApiResponse(service.answer(document))
+
+    return await scoped_write(request, background, Document, replaced)
+
+
+def _deleted(session: Session, scope: Scope) -> Any:
+    cancelling.delete(session, live(scope))
+    return ApiResponse({"count": 1})
 
 
 @router.delete("/documents/{id}", response_model=Count)
-def delete_document(session: Db, scope: Scope = by_id) -> Any:
-    cancelling.delete(session, live(scope))
-    return ApiResponse({"count": 1})
+@authorizing
+async def delete_document(request: Request, background: BackgroundTasks) -> Any:
+    return await scoped_write(request, background, Document, _deleted)
 
 
 class Canceled(Success):
@@ -230,24 +247,39 @@ class Canceled(Success):
 
 
 @router.post("/documents/{id}/cancel", response_model=Canceled)
-def cancel(session: Db, request: Request, server: SettingsDep, scope: Scope = by_id) -> Any:
+@authorizing
+async def cancel(request: Request, background: BackgroundTasks, server: SettingsDep) -> Any:
     """FISCAL §S14.2: a fiscalized one answers the credit note it gets too."""
-    account_id = scope.caller.account.id
-    credit = cancelling.cancel(session, scope.organization, live(scope), server, account_id)
-    body = {"success": True, **({"creditNoteId": credit} if credit else {})}
-    return answered(request, session, credit or "", body)
+
+    def canceled(session: Session, scope: Scope) -> Any:
+        account_id = scope.caller.account.id
+        credit = cancelling.cancel(session, scope.organization, live(scope), server, account_id)
+        body = {"success": True, **({"creditNoteId": credit} if credit else {})}
+        return answered(request, session, credit or "", body)
+
+    return await scoped_write(request, background, Document, canceled)
 
 
-@router.post("/documents/{id}/uncancel", response_model=Success)
-def uncancel(session: Db, scope: Scope = by_id) -> Any:
+def _uncanceled(session: Session, scope: Scope) -> Any:
     cancelling.uncancel(session, live(scope))
     return ApiResponse({"success": True})
 
 
-@router.post("/documents/{id}/mark-sent", response_model=Success)
-def mark_sent(session: Db, scope: Scope = by_id) -> Any:
+@router.post("/documents/{id}/uncancel", response_model=Success)
+@authorizing
+async def uncancel(request: Request, background: BackgroundTasks) -> Any:
+    return await scoped_write(request, background, Document, _uncanceled)
+
+
+def _marked_sent(session: Session, scope: Scope) -> Any:
     cancelling.set_flag(session, live(scope), "sent_snail_mail", True)
     return ApiResponse({"success": True})
+
+
+@router.post("/documents/{id}/mark-sent", response_model=Success)
+@authorizing
+async def mark_sent(request: Request, background: BackgroundTasks) -> Any:
+    return await scoped_write(request, background, Document, _marked_sent)
 
 
 @router.post("/documents/{id}/send", response_model=Success)

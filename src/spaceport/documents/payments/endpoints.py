@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from spaceport.access.authorization import Scope, organization_scope
+from fastapi import BackgroundTasks, Request
+from sqlalchemy.orm import Session
+
+from spaceport.access.authorization import Scope, scoped_write
 from spaceport.documents.answers import PaymentAnswer
 from spaceport.documents.models import Document
 from spaceport.documents.payments import service
@@ -14,11 +17,11 @@ from spaceport.documents.payments.models import Payment
 from spaceport.documents.payments.schemas import PaymentCreate, PaymentUpdate
 from spaceport.documents.payments.service import payments
 from spaceport.kit.answers import Count
+from spaceport.kit.crud import authorizing
 from spaceport.kit.errors import invalid
 from spaceport.kit.json import ApiResponse
 from spaceport.kit.serialize import to_api
-from spaceport.kit.transaction import Db
-from spaceport.kit.wire import body_of
+from spaceport.kit.wire import Given, given_body
 from spaceport.resources import live
 
 router = payments.router(
@@ -33,9 +36,6 @@ router.routes.extend(
         only=("find", "count"),
     ).routes
 )
-of_document = organization_scope(via=Document)
-in_organization = organization_scope()
-by_id = organization_scope(via=Payment)
 
 
 def live_document(document: Document | None) -> Document:
@@ -46,42 +46,66 @@ def live_payment(scope: Scope) -> Payment:
     return payments.live(scope.instance)
 
 
-def pay(session: Db, document: Document, data: PaymentCreate) -> Any:
+def pay(session: Session, document: Document, data: PaymentCreate) -> Any:
     return ApiResponse(to_api(service.pay(session, document, data.given())))
 
 
 @router.post("/documents/{id}/payments", response_model=PaymentAnswer)
-def create_for_document(
-    session: Db, scope: Scope = of_document, data: PaymentCreate = body_of(PaymentCreate)
+@authorizing
+async def create_for_document(
+    request: Request,
+    background: BackgroundTasks,
+    given: Given[PaymentCreate] = given_body(PaymentCreate),
 ) -> Any:
-    return pay(session, live_document(scope.instance), data)
+    def paid(session: Session, scope: Scope) -> Any:
+        return pay(session, live_document(scope.instance), given())
+
+    return await scoped_write(request, background, Document, paid)
 
 
 @router.post("/organizations/{id}/payments", response_model=PaymentAnswer)
 @router.post("/organization/{id}/payments", response_model=PaymentAnswer)
-def create_in_organization(
-    session: Db, scope: Scope = in_organization, data: PaymentCreate = body_of(PaymentCreate)
+@authorizing
+async def create_in_organization(
+    request: Request,
+    background: BackgroundTasks,
+    given: Given[PaymentCreate] = given_body(PaymentCreate),
 ) -> Any:
-    if not data.document_id:
-        raise invalid("documentId", "is required")
-    document = service.document_in(session, scope.organization_id, data.document_id)
-    return pay(session, live_document(document), data)
+    def paid(session: Session, scope: Scope) -> Any:
+        data = given()
+        if not data.document_id:
+            raise invalid("documentId", "is required")
+        document = service.document_in(session, scope.organization_id, data.document_id)
+        return pay(session, live_document(document), data)
+
+    return await scoped_write(request, background, None, paid)
 
 
 @router.patch("/payments/{id}", response_model=PaymentAnswer)
 @router.put("/payments/{id}", response_model=PaymentAnswer)
-def update_payment(
-    session: Db, scope: Scope = by_id, data: PaymentUpdate = body_of(PaymentUpdate)
+@authorizing
+async def update_payment(
+    request: Request,
+    background: BackgroundTasks,
+    given: Given[PaymentUpdate] = given_body(PaymentUpdate),
 ) -> Any:
-    payment = live_payment(scope)
-    document = live_document(service.document_of(session, payment))
-    service.update(session, payment, document, data.given())
-    return ApiResponse(to_api(payment))
+    def updated(session: Session, scope: Scope) -> Any:
+        payment = live_payment(scope)
+        document = live_document(service.document_of(session, payment))
+        service.update(session, payment, document, given().given())
+        return ApiResponse(to_api(payment))
+
+    return await scoped_write(request, background, Payment, updated)
 
 
-@router.delete("/payments/{id}", response_model=Count)
-def delete_payment(session: Db, scope: Scope = by_id) -> Any:
+def _deleted(session: Session, scope: Scope) -> Any:
     payment = live_payment(scope)
     document = live_document(service.document_of(session, payment))
     service.delete(session, payment, document)
     return ApiResponse({"count": 1})
+
+
+@router.delete("/payments/{id}", response_model=Count)
+@authorizing
+async def delete_payment(request: Request, background: BackgroundTasks) -> Any:
+    return await scoped_write(request, background, Payment, _deleted)

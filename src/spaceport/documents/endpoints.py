@@ -39,6 +39,7 @@ from spaceport.kit.serialize import to_api
 from spaceport.kit.transaction import Db, write_gate, write_phase
 from spaceport.kit.wire import Given, body_of, given_body
 from spaceport.organizations.calendar import local_date
+from spaceport.organizations.models import Organization
 from spaceport.pdf.labels import LANGUAGES
 from spaceport.pdf.render import Source, cached_render
 
@@ -90,13 +91,12 @@ async def create_document(
 
     def prepare(
         session: Session, scope: Scope
-    ) -> tuple[Scope, DocumentCreate, service.Prepared | None]:
-        data = given()
-        organization, account_id = scope.organization, scope.caller.account.id
-        return scope, data, service.prepare(session, organization, account_id, data, server)
+    ) -> tuple[Organization, str, DocumentCreate, service.Prepared | None]:
+        organization, account_id, data = scope.organization, scope.caller.account.id, given()
+        prepared = service.prepare(session, organization, account_id, data, server)
+        return organization, account_id, data, prepared
 
-    scope, data, prepared = await scoped_prepare(request, None, prepare)
-    organization, account_id = scope.organization, scope.caller.account.id
+    organization, account_id, data, prepared = await scoped_prepare(request, None, prepare)
 
     def write(writing: Session) -> tuple[str, dict[str, Any], list[str]]:
         if prepared is None:
